@@ -1,0 +1,1 @@
+"""dealdocs: closing documents for convertible-note financings from one term sheet."""

@@ -1,0 +1,316 @@
+"""Checks: every inconsistency in a typed term sheet becomes a located finding.
+
+Two passes, like MkDocs' config validation: `check_references` first (ids that must
+exist, ids given twice); only when every reference resolves are the figures derived and
+`check_figures` compares them with what the term sheet states.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Iterator
+from decimal import Decimal
+
+from .deal import Deal
+from .findings import Finding, Severity
+from .formatting import money, percent, shares
+from .loader import PathKey, SourceMap, format_path
+from .model import TermSheet
+
+WARNING = Severity.WARNING
+
+
+def check_references(sheet: TermSheet, source: SourceMap,
+                     clause_names: Iterable[str]) -> list[Finding]:
+    """Ids that must exist and ids given twice; `clause_names` are the clause library's."""
+    lenders = {lender.id for lender in sheet.lenders}
+    closings = {closing.id for closing in sheet.closings}
+    agreements = {agreement.id for agreement in sheet.agreements}
+    clauses = set(clause_names)
+    findings = [
+        *_duplicates(source, "lenders", [lender.id for lender in sheet.lenders], "id", "lender"),
+        *_duplicates(source, "closings", [c.id for c in sheet.closings], "id", "closing"),
+        *_duplicates(source, "agreements", [a.id for a in sheet.agreements], "id", "agreement"),
+        *_duplicates(source, "schedule_a", [row.lender for row in sheet.schedule_a], "lender",
+                     "Schedule A row for lender"),
+        *_exhibits(sheet, source),
+    ]
+
+    def ref(kind: str, known: set[str], value: str | None, path: PathKey) -> None:
+        if value is not None and value not in known:
+            findings.append(_unknown(source, kind, known, value, path))
+
+    for i, row in enumerate(sheet.schedule_a):
+        ref("lender", lenders, row.lender, ("schedule_a", i, "lender"))
+        for key in ("principal", "percent", "warrant_shares"):
+            for closing_id in getattr(row, key):
+                ref("closing", closings, closing_id, ("schedule_a", i, key, closing_id))
+    if sheet.schedule_a_totals:
+        for key in ("principal", "warrant_shares"):
+            for closing_id in getattr(sheet.schedule_a_totals, key):
+                ref("closing", closings, closing_id, ("schedule_a_totals", key, closing_id))
+    for i, fee in enumerate(sheet.fee_reimbursements):
+        ref("lender", lenders, fee.lender, ("fee_reimbursements", i, "lender"))
+        ref("closing", closings, fee.closing, ("fee_reimbursements", i, "closing"))
+        if (fee.closing is None) == (fee.against is None):
+            findings.append(source.finding(
+                "fee.target", ("fee_reimbursements", i),
+                "say which payment the reimbursement reduces",
+                "give exactly one of `closing:` (a closing id) or `against:`"))
+    for i, assignment in enumerate(sheet.assignments):
+        ref("lender", lenders, assignment.from_lender, ("assignments", i, "from"))
+        ref("lender", lenders, assignment.to_lender, ("assignments", i, "to"))
+    ref("lender", lenders, sheet.counsel.represents, ("counsel", "represents"))
+    for i, agreement in enumerate(sheet.agreements):
+        for j, other in enumerate(agreement.amended_by):
+            ref("agreement", agreements, other, ("agreements", i, "amended_by", j))
+        ref("agreement", agreements, agreement.in_connection_with,
+            ("agreements", i, "in_connection_with"))
+    for i, agreement_id in enumerate(sheet.amendment.amends):
+        ref("agreement", agreements, agreement_id, ("amendment", "amends", i))
+    if sheet.prior_securities_exercise:
+        ref("agreement", agreements, sheet.prior_securities_exercise.agreement,
+            ("prior_securities_exercise", "agreement"))
+    for i, section in enumerate(sheet.amendment.sections):
+        ref("clause", clauses, section, ("amendment", "sections", i))
+    if sheet.closings and sheet.note_terms is None:
+        findings.append(source.finding(
+            "note-terms.missing", ("closings",), "the closings issue notes but the term sheet "
+            "has no note_terms", "add note_terms: (interest, installments, call price)"))
+    return findings
+
+
+def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Finding]:
+    """Stated figures against derived ones, totals, prices and dates."""
+    return [*_allocations(sheet, source), *_stated_warrant_shares(sheet, deal, source),
+            *_stated_totals(sheet, deal, source),
+            *_additional_warrants(sheet, deal, source), *_unallocated_lenders(sheet, source),
+            *_fees(sheet, deal, source), *_dates(sheet, deal, source)]
+
+
+def _unknown(source: SourceMap, kind: str, known: set[str], value: str,
+             path: PathKey) -> Finding:
+    close = difflib.get_close_matches(value, sorted(known), n=1)
+    if close:
+        fix = f"did you mean {close[0]!r}?"
+    elif known:
+        fix = f"the {kind}s are: {', '.join(sorted(known))}"
+    else:
+        fix = f"declare the {kind} first"
+    return source.finding(f"ref.unknown-{kind}", path, f"no {kind} has the id {value!r}", fix)
+
+
+def _duplicates(source: SourceMap, section: str, ids: list[str], key: str,
+                what: str) -> Iterator[Finding]:
+    first: dict[str, int] = {}
+    for index, value in enumerate(ids):
+        if value in first:
+            line = source.locate((section, first[value], key)).line
+            yield source.finding("ref.duplicate-id", (section, index, key),
+                                 f"{what} {value!r} is declared twice (first on line {line})",
+                                 "give each its own id, or merge the two")
+        else:
+            first[value] = index
+
+
+def _exhibits(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    labels: list[tuple[str, PathKey]] = []
+    if sheet.additional_warrants:
+        labels.append((sheet.additional_warrants.exhibit, ("additional_warrants", "exhibit")))
+    for i, closing in enumerate(sheet.closings):
+        labels.append((closing.notes.exhibit, ("closings", i, "notes", "exhibit")))
+        if closing.warrants:
+            labels.append((closing.warrants.exhibit, ("closings", i, "warrants", "exhibit")))
+    seen: dict[str, PathKey] = {}
+    for label, path in labels:
+        if label in seen:
+            yield source.finding(
+                "exhibit.duplicate", path,
+                f"Exhibit {label} is already the exhibit of {format_path(seen[label])} "
+                f"(line {source.locate(seen[label]).line})",
+                "give each form of security its own exhibit label")
+        else:
+            seen[label] = path
+
+
+def _allocations(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    for closing_index, closing in enumerate(sheet.closings):
+        rows = sheet.schedule_a
+        for i, row in enumerate(rows):
+            if closing.id in row.principal and closing.id in row.percent:
+                yield source.finding(
+                    "schedule-a.mixed-allocation", ("schedule_a", i, "percent", closing.id),
+                    f"both an amount and a percentage are given for the {closing.name}",
+                    "give one of them")
+        percents = [row.percent[closing.id] for row in rows if closing.id in row.percent]
+        amounts = [row.principal[closing.id] for row in rows if closing.id in row.principal]
+        if percents and amounts:
+            yield source.finding(
+                "schedule-a.mixed-allocation", ("closings", closing_index),
+                f"Schedule A gives some lenders amounts and others percentages of the "
+                f"{closing.name}", "use the same way for every lender of a closing")
+            continue
+        aggregate = closing.notes.aggregate_principal
+        path: PathKey = ("closings", closing_index, "notes", "aggregate_principal")
+        if percents:
+            total = sum(percents, Decimal(0))
+            if total != 100:
+                yield source.finding(
+                    "schedule-a.percent-total", path,
+                    f"the lenders' percentages of the {closing.name} add up to "
+                    f"{percent(total)}, not 100%", "correct the percentages")
+            continue
+        total = sum(amounts, Decimal(0))
+        if amounts and total != aggregate:
+            difference = total - aggregate
+            # A split of the aggregate into whole dollars can be off by up to half a
+            # dollar per row; a larger gap is a wrong figure, not rounding.
+            rounding = abs(difference) <= Decimal(len(amounts)) / 2
+            yield source.finding(
+                "schedule-a.aggregate", path,
+                f"the lenders' principal for the {closing.name} adds up to {money(total)}, "
+                f"{money(abs(difference))} {'more' if difference > 0 else 'less'} than the "
+                f"aggregate principal {money(aggregate)}"
+                + (" (a rounding residue of splitting it)" if rounding else ""),
+                "give the lenders' shares as `percent:` to split the aggregate exactly, or "
+                "correct the amounts",
+                severity=WARNING if rounding else Severity.ERROR)
+
+
+def _stated_warrant_shares(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    closings = {closing.id: closing for closing in sheet.closings}
+    for i, (row, derived) in enumerate(zip(sheet.schedule_a, deal.schedule_a.rows)):
+        for closing_id, stated in row.warrant_shares.items():
+            closing = closings.get(closing_id)
+            path: PathKey = ("schedule_a", i, "warrant_shares", closing_id)
+            if closing is None:
+                continue
+            if closing.warrants is None or closing_id not in derived.principal:
+                yield source.finding(
+                    "schedule-a.warrant-shares", path,
+                    f"warrant shares are stated but the lender has no {closing.name} "
+                    "warrants", "remove the figure, or allocate the lender principal")
+                continue
+            computed = derived.warrant_shares[closing_id]
+            if stated != computed:
+                yield source.finding(
+                    "schedule-a.warrant-shares", path,
+                    f"{shares(stated)} warrant shares are stated, but "
+                    f"{percent(closing.warrants.coverage_percent)} of "
+                    f"{money(derived.principal[closing_id])} at "
+                    f"{money(closing.notes.conversion_price)}, rounded up, is "
+                    f"{shares(computed)} ({_signed(stated - computed)})",
+                    f"write {computed:,}, or remove the figure to use the derived one")
+
+
+def _stated_totals(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    stated = sheet.schedule_a_totals
+    if stated is None:
+        return
+    totals = deal.schedule_a.totals
+    names = {c.id: c for c in sheet.closings}
+    comparisons: list[tuple[PathKey, str, Decimal | int | None, Decimal | int | None, bool]] = [
+        (("schedule_a_totals", "additional_warrants"), "Additional Warrants",
+         stated.additional_warrants, totals.additional_warrants, False)]
+    comparisons += [(("schedule_a_totals", "principal", cid), f"{names[cid].notes.name} principal",
+                     value, totals.principal.get(cid), True)
+                    for cid, value in stated.principal.items()]
+    comparisons += [(("schedule_a_totals", "warrant_shares", cid),
+                     f"{names[cid].warrants.name if names[cid].warrants else cid} warrant shares",
+                     value, totals.warrant_shares.get(cid, 0), False)
+                    for cid, value in stated.warrant_shares.items()]
+    for path, what, value, computed, is_money in comparisons:
+        if value is None or computed is None or value == computed:
+            continue
+        show = money if is_money else shares
+        yield source.finding(
+            "schedule-a.total", path,
+            f"the total of {what} is stated as {show(value)}, but the rows add up to "
+            f"{show(computed)} ({_signed(computed - value)})",
+            f"write {show(computed)}, or leave the total out to have it computed")
+
+
+def _additional_warrants(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    exercise = sheet.prior_securities_exercise
+    terms = sheet.additional_warrants
+    total = deal.schedule_a.totals.additional_warrants
+    if not (exercise and terms and terms.coverage_percent and total is not None):
+        return
+    expected = exercise.warrant_shares_exercised * terms.coverage_percent / 100
+    if total != expected:
+        yield source.finding(
+            "schedule-a.additional-warrants", ("additional_warrants", "coverage_percent"),
+            f"Schedule A's Additional Warrants add up to {shares(total)}, but "
+            f"{percent(terms.coverage_percent)} of the "
+            f"{shares(exercise.warrant_shares_exercised)} shares exercised is "
+            f"{expected.normalize():,f} ({_signed(total - expected)})",
+            "correct the lenders' figures or the shares exercised")
+
+
+def _unallocated_lenders(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    allocated = {row.lender for row in sheet.schedule_a}
+    for i, lender in enumerate(sheet.lenders):
+        if lender.id not in allocated:
+            yield source.finding(
+                "schedule-a.unallocated-lender", ("lenders", i, "id"),
+                f"{lender.legal_name} is a lender but has no row in Schedule A",
+                "add its row, or remove the lender", severity=WARNING)
+
+
+def _fees(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    rows = {row.lender.id: row for row in deal.schedule_a.rows}
+    for i, fee in enumerate(sheet.fee_reimbursements):
+        if fee.closing is None or fee.lender not in rows:
+            continue
+        price = rows[fee.lender].principal.get(fee.closing)
+        path: PathKey = ("fee_reimbursements", i, "amount")
+        if price is None:
+            yield source.finding(
+                "fee.no-purchase", ("fee_reimbursements", i, "closing"),
+                f"the reimbursement reduces {fee.lender!r}'s purchase price at closing "
+                f"{fee.closing!r}, but that lender buys nothing there",
+                "name a closing in which the lender buys notes")
+        elif fee.amount > price:
+            yield source.finding(
+                "fee.exceeds-price", path,
+                f"the reimbursement {money(fee.amount)} is more than the lender's purchase "
+                f"price {money(price)}", "check the amount")
+
+
+def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    date = sheet.deal.date
+    for i, agreement in enumerate(sheet.agreements):
+        if agreement.date > date:
+            yield source.finding(
+                "dates.order", ("agreements", i, "date"),
+                f"{agreement.defined_as or agreement.title} is dated {agreement.date}, after "
+                f"this document's date {date}", "a document refers only to earlier agreements")
+        for j, other_id in enumerate(agreement.amended_by):
+            other = deal.agreements.get(other_id)
+            if other and other.date < agreement.date:
+                yield source.finding(
+                    "dates.order", ("agreements", i, "amended_by", j),
+                    f"it is amended by an agreement dated {other.date}, before its own date "
+                    f"{agreement.date}", "check both dates")
+    for i, closing in enumerate(sheet.closings):
+        if closing.date and closing.date < date:
+            yield source.finding(
+                "dates.order", ("closings", i, "date"),
+                f"the {closing.name} ({closing.date}) is before this document's date {date}",
+                "a closing under this document follows its date")
+    for note in deal.notes:
+        if note.issue_date and note.maturity_date and note.maturity_date <= note.issue_date:
+            index = sheet.closings.index(note.closing)
+            yield source.finding(
+                "dates.order", ("closings", index, "notes", "maturity_months"),
+                f"the Maturity Date {note.maturity_date} is not after the Original Issue "
+                f"Date {note.issue_date}", "check maturity_months")
+    if sheet.public_announcement.press_release_date < date:
+        yield source.finding(
+            "dates.order", ("public_announcement", "press_release_date"),
+            f"the press release date {sheet.public_announcement.press_release_date} is before "
+            f"this document's date {date}", "check the date", severity=WARNING)
+
+
+def _signed(difference: Decimal | int) -> str:
+    return f"{difference:+,}"

@@ -1,0 +1,166 @@
+"""The `dealdocs` command. Errors become exit statuses here and nowhere else:
+0 all is well, 1 the term sheet or request has errors, 2 wrong usage."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.markup import escape
+from rich.table import Table
+
+from .deal import Deal
+from .errors import DealdocsError, TermSheetError
+from .findings import Finding, Severity, errors
+from .formatting import longdate, money, shares
+from .model import TermSheet
+from .pipeline import Prepared, prepare
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Closing documents for convertible-note financings, from one term sheet.")
+console = Console(highlight=False)
+err_console = Console(stderr=True, highlight=False)
+
+TermSheets = Annotated[list[Path], typer.Argument(
+    help="Term sheet YAML files.", exists=True, dir_okay=False, readable=True)]
+JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JSON for machines.")]
+StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
+
+
+@app.command()
+def validate(term_sheets: TermSheets, as_json: JsonOption = False,
+             strict: StrictOption = False) -> None:
+    """Check term sheets and print their findings and derived figures (Schedule A).
+
+    Nothing is rendered. Exit status 1 if any term sheet has errors (or, with --strict,
+    warnings).
+    """
+    results = []
+    failed = False
+    for path in term_sheets:
+        try:
+            prepared = prepare(path)
+        except TermSheetError as exc:
+            results.append({"term_sheet": str(path), "findings": exc.findings, "prepared": None})
+            failed = True
+            continue
+        results.append({"term_sheet": str(path), "findings": prepared.findings,
+                        "prepared": prepared})
+        failed |= bool(prepared.blocking(strict))
+    if as_json:
+        print(json.dumps([_json_result(r) for r in results], indent=2))
+    else:
+        for result in results:
+            _print_result(result["term_sheet"], result["findings"], result["prepared"])
+    raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the term-sheet format, for editors to complete and check."""
+    print(json.dumps(TermSheet.model_json_schema(by_alias=True), indent=2))
+
+
+def _json_result(result: dict) -> dict:
+    prepared: Prepared | None = result["prepared"]
+    findings: list[Finding] = result["findings"]
+    output: dict = {
+        "term_sheet": result["term_sheet"],
+        "ok": not errors(findings),
+        "findings": [finding.as_dict() for finding in findings],
+    }
+    if prepared and prepared.deal:
+        output["schedule_a"] = _schedule_json(prepared.deal)
+    return output
+
+
+def _schedule_json(deal: Deal) -> dict:
+    schedule = deal.schedule_a
+    return {
+        "closings": [{"id": c.id, "name": c.name, "notes": c.notes.name,
+                      "warrants": c.warrants.name if c.warrants else None}
+                     for c in schedule.closings],
+        "rows": [{"lender": row.lender.id, "legal_name": row.lender.legal_name,
+                  "additional_warrants": row.additional_warrants,
+                  "principal": {k: str(v) for k, v in row.principal.items()},
+                  "warrant_shares": row.warrant_shares} for row in schedule.rows],
+        "totals": {"additional_warrants": schedule.totals.additional_warrants,
+                   "principal": {k: str(v) for k, v in schedule.totals.principal.items()},
+                   "warrant_shares": schedule.totals.warrant_shares},
+    }
+
+
+def _print_result(path: str, findings: list[Finding], prepared: Prepared | None) -> None:
+    if prepared and prepared.deal:
+        _print_summary(prepared.deal)
+        console.print(_schedule_table(prepared.deal))
+    if findings:
+        console.print(_findings_table(findings))
+    count_errors = len(errors(findings))
+    count_warnings = len(findings) - count_errors
+    style = "red" if count_errors else ("yellow" if count_warnings else "green")
+    console.print(f"[{style}]{path}: {count_errors} error(s), {count_warnings} warning(s)[/]")
+
+
+def _print_summary(deal: Deal) -> None:
+    info = deal.deal
+    console.print(f"[bold]{info.title}[/bold] (Exhibit {info.exhibit}), dated "
+                  f"{longdate(info.date)}")
+    console.print(f"{deal.company.legal_name} and {len(deal.lenders)} lenders; "
+                  f"{len(deal.closings)} closing(s), {len(deal.notes)} note(s)")
+
+
+def _schedule_table(deal: Deal) -> Table:
+    schedule = deal.schedule_a
+    table = Table(title="Schedule A", title_justify="left")
+    table.add_column("Lender")
+    if schedule.has_additional_warrants:
+        table.add_column("Additional Warrants", justify="right")
+    for closing in schedule.closings:
+        table.add_column(f"{closing.notes.name} / Purchase Price", justify="right")
+        if closing.warrants:
+            table.add_column(f"{closing.warrants.name} Warrant Shares", justify="right")
+
+    def cells(additional: int | None, principal: dict, warrant_shares: dict) -> list[str]:
+        row = [shares(additional or 0)] if schedule.has_additional_warrants else []
+        for closing in schedule.closings:
+            row.append(money(principal[closing.id]) if closing.id in principal else "")
+            if closing.warrants:
+                row.append(shares(warrant_shares[closing.id])
+                           if closing.id in warrant_shares else "")
+        return row
+
+    for row in schedule.rows:
+        table.add_row(row.lender.legal_name,
+                      *cells(row.additional_warrants, row.principal, row.warrant_shares))
+    totals = schedule.totals
+    table.add_row("[bold]Total[/bold]", *cells(totals.additional_warrants, totals.principal,
+                                               totals.warrant_shares), end_section=True)
+    return table
+
+
+def _findings_table(findings: list[Finding]) -> Table:
+    table = Table(title="Findings", title_justify="left")
+    table.add_column("Where", no_wrap=True)
+    table.add_column("Severity")
+    table.add_column("Finding", overflow="fold", ratio=1)
+    for finding in findings:
+        color = "red" if finding.severity is Severity.ERROR else "yellow"
+        where = f"{finding.mark.file}\nline {finding.mark.line}" if finding.mark else ""
+        text = f"[bold]{escape(finding.path)}[/bold]: {escape(finding.message)}"
+        if finding.fix:
+            text += f"\n[dim]→ {escape(finding.fix)}[/dim]"
+        table.add_row(where, f"[{color}]{finding.severity.value}[/]",
+                      f"{text} [dim]\\[{finding.code}][/dim]")
+    return table
+
+
+def main() -> None:
+    try:
+        app()
+    except DealdocsError as exc:
+        err_console.print(escape(str(exc)), style="red")
+        raise SystemExit(1) from None

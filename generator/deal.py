@@ -1,0 +1,265 @@
+"""The derived deal: the term sheet with every reference resolved and every figure computed.
+
+This is what templates receive. It is built once, before anything is rendered, so that
+Schedule A's row order, each note's number and every derived figure are settled for all
+documents alike. Building assumes the references were checked (generator.checks).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any
+
+from . import calculations
+from .model import (AdditionalWarrants, Closing, Company, DealInfo, NoteTerms,
+                    PublicAnnouncement, Registration, Securities, TermSheet, Termination,
+                    Waivers)
+
+
+@dataclass(frozen=True)
+class Lender:
+    id: str
+    legal_name: str
+    short_name: str
+    administrative_agent: bool
+
+
+@dataclass(frozen=True)
+class Agreement:
+    id: str
+    title: str
+    date: dt.date
+    defined_as: str | None
+    securities: Securities
+    notes_issued: Decimal | None
+    notes_reserved: Decimal | None
+    amended_by: tuple[Agreement, ...]
+    in_connection_with: Agreement | None
+
+
+@dataclass(frozen=True)
+class PriorSecuritiesExercise:
+    agreement: Agreement
+    notes_converted: Decimal | None
+    warrant_shares_exercised: int
+    also_exercised: str | None
+    adjusted_exercise_price: Decimal | None
+    anti_dilution_section: str | None
+    warrants_issued_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ScheduleRow:
+    lender: Lender
+    additional_warrants: int | None
+    principal: dict[str, Decimal]
+    warrant_shares: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ScheduleTotals:
+    additional_warrants: int | None
+    principal: dict[str, Decimal]
+    warrant_shares: dict[str, int]
+
+
+@dataclass(frozen=True)
+class ScheduleA:
+    closings: tuple[Closing, ...]
+    rows: tuple[ScheduleRow, ...]
+    totals: ScheduleTotals
+    has_additional_warrants: bool
+
+
+@dataclass(frozen=True)
+class Note:
+    number: str
+    lender: Lender
+    principal: Decimal
+    closing: Closing
+    issue_date: dt.date | None
+    maturity_date: dt.date | None
+    interest_periods: tuple[tuple[dt.date, dt.date], ...]
+    first_interest_payment_date: dt.date | None
+
+
+@dataclass(frozen=True)
+class Assignment:
+    from_lender: Lender
+    to_lender: Lender
+
+
+@dataclass(frozen=True)
+class FeeReimbursement:
+    lender: Lender
+    amount: Decimal
+    closing: Closing | None
+    against: str | None
+
+
+@dataclass(frozen=True)
+class Counsel:
+    firm: str
+    represents: Lender
+
+
+@dataclass(frozen=True)
+class Amendment:
+    amends: tuple[Agreement, ...]
+    sections: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Deal:
+    deal: DealInfo
+    company: Company
+    agreements: dict[str, Agreement]
+    lenders: tuple[Lender, ...]
+    lenders_by_id: dict[str, Lender]
+    prior_securities_exercise: PriorSecuritiesExercise | None
+    additional_warrants: AdditionalWarrants | None
+    closings: tuple[Closing, ...]
+    note_terms: NoteTerms | None
+    schedule_a: ScheduleA
+    notes: tuple[Note, ...]
+    assignments: tuple[Assignment, ...]
+    termination: Termination | None
+    fee_reimbursements: tuple[FeeReimbursement, ...]
+    registration: Registration | None
+    waivers: Waivers | None
+    public_announcement: PublicAnnouncement
+    counsel: Counsel
+    amendment: Amendment
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def context(self) -> dict[str, Any]:
+        """The names templates see (templates/README.md)."""
+        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "extra"}
+
+
+def derive(sheet: TermSheet) -> Deal:
+    """Resolve references and compute every derived figure of a checked term sheet."""
+    lenders = tuple(Lender(l.id, l.legal_name, l.short_name or l.legal_name,
+                           l.administrative_agent) for l in sheet.lenders)
+    by_id = {lender.id: lender for lender in lenders}
+    agreements = _agreements(sheet)
+    closings_by_id = {closing.id: closing for closing in sheet.closings}
+    schedule = derive_schedule_a(sheet, by_id)
+    exercise = sheet.prior_securities_exercise
+    return Deal(
+        deal=sheet.deal,
+        company=sheet.company,
+        agreements=agreements,
+        lenders=lenders,
+        lenders_by_id=by_id,
+        prior_securities_exercise=exercise and PriorSecuritiesExercise(
+            agreements[exercise.agreement], exercise.notes_converted,
+            exercise.warrant_shares_exercised, exercise.also_exercised,
+            exercise.adjusted_exercise_price, exercise.anti_dilution_section,
+            tuple(exercise.warrants_issued_in)),
+        additional_warrants=sheet.additional_warrants,
+        closings=tuple(sheet.closings),
+        note_terms=sheet.note_terms,
+        schedule_a=schedule,
+        notes=_notes(sheet, schedule),
+        assignments=tuple(Assignment(by_id[a.from_lender], by_id[a.to_lender])
+                          for a in sheet.assignments),
+        termination=sheet.termination,
+        fee_reimbursements=tuple(
+            FeeReimbursement(by_id[f.lender], f.amount,
+                             closings_by_id[f.closing] if f.closing else None, f.against)
+            for f in sheet.fee_reimbursements),
+        registration=sheet.registration,
+        waivers=sheet.waivers,
+        public_announcement=sheet.public_announcement,
+        counsel=Counsel(sheet.counsel.firm, by_id[sheet.counsel.represents]),
+        amendment=Amendment(tuple(agreements[a] for a in sheet.amendment.amends),
+                            tuple(sheet.amendment.sections)),
+    )
+
+
+def _agreements(sheet: TermSheet) -> dict[str, Agreement]:
+    declared = {a.id: a for a in sheet.agreements}
+    resolved: dict[str, Agreement] = {}
+
+    def resolve(agreement_id: str, seen: tuple[str, ...] = ()) -> Agreement:
+        if agreement_id not in resolved:
+            a = declared[agreement_id]
+            chain = seen + (agreement_id,)
+            resolved[agreement_id] = Agreement(
+                a.id, a.title, a.date, a.defined_as, a.securities or Securities(),
+                a.notes_issued, a.notes_reserved,
+                tuple(resolve(other, chain) for other in a.amended_by if other not in chain),
+                resolve(a.in_connection_with, chain)
+                if a.in_connection_with and a.in_connection_with not in chain else None)
+        return resolved[agreement_id]
+
+    return {agreement_id: resolve(agreement_id) for agreement_id in declared}
+
+
+def allocated_principal(sheet: TermSheet) -> dict[str, list[Decimal | None]]:
+    """Each closing's principal per Schedule A row (None: the row takes no part in it).
+
+    Rows give amounts, or percentages of the closing's aggregate that are split exactly.
+    """
+    allocation: dict[str, list[Decimal | None]] = {}
+    for closing in sheet.closings:
+        stated = [row.principal.get(closing.id) for row in sheet.schedule_a]
+        percents = [row.percent.get(closing.id) for row in sheet.schedule_a]
+        if any(p is not None for p in percents):
+            weights = [p or Decimal(0) for p in percents]
+            parts = calculations.allocate_pro_rata(closing.notes.aggregate_principal, weights)
+            stated = [part if p is not None else None for part, p in zip(parts, percents)]
+        allocation[closing.id] = stated
+    return allocation
+
+
+def derive_schedule_a(sheet: TermSheet, lenders: dict[str, Lender]) -> ScheduleA:
+    allocation = allocated_principal(sheet)
+    rows = []
+    for index, row in enumerate(sheet.schedule_a):
+        principal = {cid: parts[index] for cid, parts in allocation.items()
+                     if parts[index] is not None}
+        rows.append(ScheduleRow(lenders[row.lender], row.additional_warrants, principal,
+                                _warrant_shares(sheet, principal)))
+    has_additional = any(row.additional_warrants is not None for row in sheet.schedule_a)
+    totals = ScheduleTotals(
+        additional_warrants=sum(row.additional_warrants or 0 for row in rows)
+        if has_additional else None,
+        principal={c.id: sum((r.principal.get(c.id, Decimal(0)) for r in rows), Decimal(0))
+                   for c in sheet.closings},
+        warrant_shares={c.id: sum(r.warrant_shares.get(c.id, 0) for r in rows)
+                        for c in sheet.closings if c.warrants},
+    )
+    return ScheduleA(tuple(sheet.closings), tuple(rows), totals, has_additional)
+
+
+def _warrant_shares(sheet: TermSheet, principal: dict[str, Decimal]) -> dict[str, int]:
+    shares = {}
+    for closing in sheet.closings:
+        if closing.warrants and closing.id in principal:
+            shares[closing.id] = calculations.warrant_shares(
+                principal[closing.id], closing.notes.conversion_price,
+                closing.warrants.coverage_percent)
+    return shares
+
+
+def _notes(sheet: TermSheet, schedule: ScheduleA) -> tuple[Note, ...]:
+    """One note per lender per closing, numbered in Schedule A order within each closing."""
+    notes = []
+    terms = sheet.note_terms
+    for closing in sheet.closings:
+        series = closing.notes.exhibit.replace("-", "")
+        holders = [row for row in schedule.rows if closing.id in row.principal]
+        for index, row in enumerate(holders, start=1):
+            issue = closing.date
+            maturity = issue and calculations.maturity_date(issue, closing.notes.maturity_months)
+            periods = ()
+            if maturity and terms and terms.fixed_rate_through < maturity:
+                periods = tuple(calculations.interest_periods(terms.fixed_rate_through, maturity))
+            notes.append(Note(f"{series}-{index:02d}", row.lender, row.principal[closing.id],
+                              closing, issue, maturity, periods,
+                              terms.first_interest_payment_date if terms else None))
+    return tuple(notes)

@@ -1,0 +1,25 @@
+"""The one error hierarchy. The command line turns these into exit statuses."""
+
+from __future__ import annotations
+
+from .findings import Finding
+
+
+class DealdocsError(Exception):
+    """Anything the user can fix; never a bug in dealdocs."""
+
+
+class TermSheetError(DealdocsError):
+    """The term sheet cannot be used: it carries every finding, not just the first."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(f.format() for f in findings))
+
+
+class RenderError(DealdocsError):
+    """A document cannot be rendered as written (a template or an output problem)."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(f.format() for f in findings))

@@ -1,0 +1,208 @@
+"""Reading a term sheet's YAML into plain data, with the line of every value.
+
+PyYAML's safe loader still gets several things silently wrong for contracts: it keeps
+the last of two duplicate keys, turns `NO` into False and `010000` into 4096, and reads
+money through binary floats. So the document is parsed with `BaseLoader` (every scalar
+stays the text that was written; the model types it) and built here, refusing what a
+term sheet never needs: explicit tags, duplicate keys, runaway aliases and nesting.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from .errors import TermSheetError
+from .findings import Finding, Mark, Severity
+
+MAX_FILE_BYTES = 1 << 20
+MAX_DEPTH = 32
+MAX_VALUES = 50_000
+"""Values after alias expansion: far above any real deal, far below an alias bomb."""
+
+PathKey = tuple[str | int, ...]
+
+# libyaml's parser when PyYAML has it (ten times faster, same nodes and marks).
+_LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
+
+_PLAIN_TAGS = {
+    "tag:yaml.org,2002:str",
+    "tag:yaml.org,2002:map",
+    "tag:yaml.org,2002:seq",
+}
+# Characters that change how text reads without being seen: bidirectional overrides
+# and isolates (the "Trojan Source" characters).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def format_path(path: PathKey) -> str:
+    """`("schedule_a", 2, "principal")` -> `schedule_a[2].principal`."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text
+
+
+@dataclass
+class SourceMap:
+    """Where each value of a loaded document was written."""
+
+    file: str
+    marks: dict[PathKey, Mark] = field(default_factory=dict)
+
+    def locate(self, path: PathKey) -> Mark:
+        """The mark of `path`, or of its nearest written ancestor (a missing key's parent)."""
+        for end in range(len(path), -1, -1):
+            mark = self.marks.get(tuple(path[:end]))
+            if mark is not None:
+                return mark
+        return Mark(self.file, 1)
+
+    def finding(self, code: str, path: PathKey, message: str, fix: str = "",
+                severity: Severity = Severity.ERROR) -> Finding:
+        return Finding(code, severity, self.locate(path), format_path(path), message, fix)
+
+
+@dataclass(frozen=True)
+class LoadedYaml:
+    data: Any
+    source: SourceMap
+
+
+def load_yaml(path: Path) -> LoadedYaml:
+    """Read `path` as term-sheet YAML; raise TermSheetError with every problem found."""
+    name = str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _fail(name, 1, "yaml.size",
+                        f"the file is {size:,} bytes; a term sheet is at most {MAX_FILE_BYTES:,}",
+                        "check that this is the term sheet you meant")
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise _fail(name, 1, "file.unreadable", f"cannot read the file: {exc.strerror}",
+                    "check the path") from exc
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        raise _fail(name, line, "yaml.encoding", "the file is not UTF-8 text",
+                    "save it as UTF-8") from exc
+    return parse_yaml(text, name)
+
+
+def parse_yaml(text: str, name: str) -> LoadedYaml:
+    """Parse YAML text named `name` (used in messages) into plain data and its source map."""
+    source = SourceMap(name)
+    try:
+        _check_shape(text, name)
+        root = yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise TermSheetError([Finding(
+            "yaml.syntax", Severity.ERROR, Mark(name, line, column), "",
+            f"{problem} (column {column})", "fix the YAML syntax at this place")]) from exc
+    if root is None:
+        raise _fail(name, 1, "yaml.empty", "the file holds no term sheet",
+                    "start from term_sheets/zoltek-amendment-1.yaml")
+    findings: list[Finding] = []
+    data = _Builder(source, findings).build(root)
+    if findings:
+        raise TermSheetError(findings)
+    return LoadedYaml(data, source)
+
+
+def _check_shape(text: str, name: str) -> None:
+    """Refuse runaway nesting and alias expansion from the event stream, before building."""
+    depth = 0
+    for event in yaml.parse(text, Loader=_LOADER):
+        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+            depth += 1
+            if depth > MAX_DEPTH:
+                raise _fail(name, event.start_mark.line + 1, "yaml.depth",
+                            f"values are nested more than {MAX_DEPTH} levels deep",
+                            "a term sheet needs a few levels; check the indentation")
+        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+            depth -= 1
+
+
+class _Builder:
+    """Turns a composed node tree into dicts, lists and strings, recording marks."""
+
+    def __init__(self, source: SourceMap, findings: list[Finding]):
+        self.source = source
+        self.findings = findings
+        self.values = 0
+
+    def build(self, root: yaml.Node) -> Any:
+        return self._node(root, ())
+
+    def _error(self, node: yaml.Node, code: str, path: PathKey, message: str, fix: str) -> None:
+        self.findings.append(Finding(code, Severity.ERROR, self._mark(node), format_path(path),
+                                     message, fix))
+
+    def _mark(self, node: yaml.Node) -> Mark:
+        return Mark(self.source.file, node.start_mark.line + 1, node.start_mark.column + 1)
+
+    def _node(self, node: yaml.Node, path: PathKey) -> Any:
+        self.values += 1
+        if self.values > MAX_VALUES:
+            raise TermSheetError([Finding(
+                "yaml.aliases", Severity.ERROR, self._mark(node), format_path(path),
+                f"the document expands to more than {MAX_VALUES:,} values (aliases that "
+                "refer to aliases)", "write the values out instead of nesting aliases")])
+        self.source.marks.setdefault(path, self._mark(node))
+        if node.tag not in _PLAIN_TAGS:
+            self._error(node, "yaml.tag", path, f"the tag {node.tag!r} is not allowed",
+                        "remove the tag: a term sheet holds only text, lists and mappings")
+            return None
+        if isinstance(node, yaml.MappingNode):
+            return self._mapping(node, path)
+        if isinstance(node, yaml.SequenceNode):
+            return [self._node(item, path + (index,)) for index, item in enumerate(node.value)]
+        return self._scalar(node, path)
+
+    def _mapping(self, node: yaml.MappingNode, path: PathKey) -> dict[str, Any]:
+        result: dict[str, Any] = {}
+        first_line: dict[str, int] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self._error(key_node, "yaml.key", path, "a key must be plain text",
+                            "write the key as a word")
+                continue
+            if key_node.value == "<<":
+                self._error(key_node, "yaml.merge", path, "merge keys (<<) are not allowed",
+                            "write the keys out")
+                continue
+            key = unicodedata.normalize("NFC", key_node.value)
+            if key in result:
+                self._error(key_node, "yaml.duplicate-key", path + (key,),
+                            f"the key {key!r} is given twice (first on line {first_line[key]}); "
+                            "YAML would silently keep only the last",
+                            "remove one of them")
+                continue
+            first_line[key] = key_node.start_mark.line + 1
+            self.source.marks[path + (key,)] = self._mark(key_node)
+            result[key] = self._node(value_node, path + (key,))
+        return result
+
+    def _scalar(self, node: yaml.ScalarNode, path: PathKey) -> str:
+        text = unicodedata.normalize("NFC", node.value)
+        for char in text:
+            if char in _BIDI_CONTROLS or (unicodedata.category(char) == "Cc" and char not in "\n\t"):
+                self._error(node, "text.control-character", path,
+                            f"the text contains the invisible character U+{ord(char):04X} "
+                            f"({unicodedata.name(char, 'control')})",
+                            "retype the value without it")
+                break
+        return text
+
+
+def _fail(file: str, line: int, code: str, message: str, fix: str) -> TermSheetError:
+    return TermSheetError([Finding(code, Severity.ERROR, Mark(file, line), "", message, fix)])

@@ -1,0 +1,39 @@
+"""The stages in order: load, check references, derive, check figures."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from .checks import check_figures, check_references
+from .deal import Deal, derive
+from .findings import Finding, errors, sort_key
+from .loader import SourceMap
+from .model import TermSheet
+from .templates import clause_names
+from .termsheet import load_term_sheet
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A loaded term sheet, its derived deal (None if references do not resolve) and findings."""
+
+    sheet: TermSheet
+    source: SourceMap
+    deal: Deal | None
+    findings: list[Finding]
+
+    def blocking(self, strict: bool = False) -> list[Finding]:
+        """The findings that stop a run: errors, and with `strict` warnings too."""
+        return list(self.findings) if strict else errors(self.findings)
+
+
+def prepare(path: Path) -> Prepared:
+    """Load and check a term sheet; TermSheetError if it cannot even be read and typed."""
+    loaded = load_term_sheet(path)
+    findings = check_references(loaded.sheet, loaded.source, clause_names())
+    deal = None
+    if not errors(findings):
+        deal = derive(loaded.sheet)
+        findings += check_figures(loaded.sheet, deal, loaded.source)
+    return Prepared(loaded.sheet, loaded.source, deal, sorted(findings, key=sort_key))

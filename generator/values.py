@@ -1,0 +1,199 @@
+"""The scalar types of a term sheet: how the text written in YAML becomes a value.
+
+Every value arrives as the text the user typed (the loader types nothing), so each type
+here says exactly which spellings it accepts and, when it refuses one, what to write.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import unicodedata
+from decimal import Decimal, InvalidOperation
+from typing import Annotated, Any
+
+from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
+
+_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d[\d_]*(\.\d+)?$")
+_INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d[\d_]*$")
+_ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
+_IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+
+
+def _text(value: Any, what: str) -> str:
+    if isinstance(value, str):
+        return value.strip()
+    if value is None:
+        raise ValueError(f"{what} is missing a value")
+    raise ValueError(f"expected {what}, not a list or mapping")
+
+
+def _decimal(value: Any, what: str, example: str) -> Decimal:
+    if isinstance(value, Decimal):
+        return value
+    text = _text(value, what)
+    if text.endswith("%"):
+        raise ValueError(f"write the percentage as a number without the % sign: {text[:-1].strip()}")
+    if text.startswith("$"):
+        text = text[1:]
+    if text.startswith("-"):
+        raise ValueError(f"{what} cannot be negative: {text}")
+    if not _NUMBER.match(text):
+        raise ValueError(f"{text!r} is not {what}; write it like {example}")
+    try:
+        return Decimal(text.replace(",", "").replace("_", ""))
+    except InvalidOperation as exc:  # unreachable after the pattern, kept for safety of Decimal
+        raise ValueError(f"{text!r} is not {what}") from exc
+
+
+def parse_money(value: Any) -> Decimal:
+    """Dollars as written, exactly: `20,000,000`, `25.51`; never a fraction of a cent."""
+    amount = _decimal(value, "an amount of money", "20,000,000 or 25.51")
+    if amount <= 0:
+        raise ValueError(f"an amount must be more than zero, not {amount}")
+    if amount != amount.quantize(Decimal("0.01")):
+        raise ValueError(f"{amount} has a fraction of a cent; amounts are in whole cents")
+    return amount
+
+
+def parse_percent(value: Any) -> Decimal:
+    """A percentage written as a number: `35` means 35%."""
+    return _decimal(value, "a percentage", "35 or 7.5")
+
+
+def parse_shares(value: Any) -> int:
+    """A whole number of shares: `45,734`."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = _text(value, "a number of shares")
+    if text.startswith("-"):
+        raise ValueError(f"a number of shares cannot be negative: {text}")
+    if not _INTEGER.match(text):
+        raise ValueError(f"{text!r} is not a whole number; write it like 45,734")
+    return int(text.replace(",", "").replace("_", ""))
+
+
+def parse_count(value: Any) -> int:
+    """A count of days, months or installments: a whole number above zero."""
+    number = parse_shares(value)
+    if number <= 0:
+        raise ValueError(f"must be at least 1, not {number}")
+    return number
+
+
+def parse_date(value: Any) -> dt.date:
+    """A calendar date written YYYY-MM-DD, checked to exist."""
+    if isinstance(value, dt.date):
+        return value
+    text = _text(value, "a date")
+    match = _ISO_DATE.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD, like 2006-04-28")
+    year, month, day = (int(part) for part in match.groups())
+    try:
+        return dt.date(year, month, day)
+    except ValueError as exc:
+        raise ValueError(f"{text} is not a calendar date ({exc})") from exc
+
+
+def parse_month_day(value: Any) -> tuple[int, int]:
+    """A day of the year written MM-DD, like 06-30 (a quarterly payment date)."""
+    if isinstance(value, tuple):
+        return value
+    text = _text(value, "a day of the year")
+    match = _MONTH_DAY.match(text)
+    if not match:
+        raise ValueError(f"{text!r} is not a day of the year; write it as MM-DD, like 06-30")
+    month, day = int(match[1]), int(match[2])
+    try:
+        dt.date(2000, month, day)  # a leap year, so 02-29 is accepted here
+    except ValueError as exc:
+        raise ValueError(f"{text} is not a day of the year ({exc})") from exc
+    return month, day
+
+
+def parse_bool(value: Any) -> bool:
+    """Only `true` or `false`: YAML 1.1 would also read yes, no, on, off, y and n."""
+    if isinstance(value, bool):
+        return value
+    text = _text(value, "true or false")
+    if text in ("true", "false"):
+        return text == "true"
+    raise ValueError(f"{text!r} is not true or false; write true or false")
+
+
+def parse_name(value: Any) -> str:
+    """A name as it appears in the documents: one line of visible text, NFC-normalized."""
+    text = unicodedata.normalize("NFC", _text(value, "a name"))
+    if not text:
+        raise ValueError("a name cannot be empty")
+    for char in text:
+        category = unicodedata.category(char)
+        if category in ("Cc", "Cf", "Zl", "Zp"):
+            raise ValueError(f"a name cannot contain the invisible character U+{ord(char):04X}")
+    return text
+
+
+def parse_text(value: Any) -> str:
+    text = _text(value, "text")
+    if not text:
+        raise ValueError("the text cannot be empty")
+    return text
+
+
+def parse_identifier(value: Any) -> str:
+    """An id that names a lender, closing or agreement; also used in output file names."""
+    text = _text(value, "an id")
+    if not _IDENTIFIER.match(text):
+        raise ValueError(f"{text!r} is not an id; use lowercase letters, digits, _ and -, "
+                         "starting with a letter (like rockmore or third)")
+    return text
+
+
+def parse_exhibit(value: Any) -> str:
+    text = _text(value, "an exhibit label")
+    if not _EXHIBIT.match(text):
+        raise ValueError(f"{text!r} is not an exhibit label; write it like B-1 or 4.2")
+    return text
+
+
+def _coverage(value: Decimal) -> Decimal:
+    if not Decimal(0) < value <= Decimal(100):
+        raise ValueError(f"coverage must be more than 0 and at most 100 (percent), not {value}")
+    return value
+
+
+def _rate(value: Decimal) -> Decimal:
+    if not Decimal(0) < value < Decimal(100):
+        raise ValueError(f"a rate must be more than 0 and less than 100 (percent), not {value}")
+    return value
+
+
+_DECIMAL_SCHEMA = {"type": "string", "pattern": _NUMBER.pattern}
+_as_str = PlainSerializer(str, return_type=str)
+
+Money = Annotated[Decimal, BeforeValidator(parse_money), _as_str,
+                  WithJsonSchema({**_DECIMAL_SCHEMA, "description": "US dollars, e.g. 20,000,000"})]
+Coverage = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_coverage), _as_str,
+                     WithJsonSchema({**_DECIMAL_SCHEMA, "description": "percent, 0 < x <= 100"})]
+Rate = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_rate), _as_str,
+                 WithJsonSchema({**_DECIMAL_SCHEMA, "description": "percent a year, e.g. 7.5"})]
+Shares = Annotated[int, BeforeValidator(parse_shares),
+                   WithJsonSchema({"type": ["string", "integer"], "description": "whole shares"})]
+Count = Annotated[int, BeforeValidator(parse_count),
+                  WithJsonSchema({"type": ["string", "integer"], "minimum": 1})]
+Date = Annotated[dt.date, BeforeValidator(parse_date),
+                 WithJsonSchema({"type": "string", "format": "date"})]
+MonthDay = Annotated[tuple[int, int], BeforeValidator(parse_month_day),
+                     WithJsonSchema({"type": "string", "pattern": _MONTH_DAY.pattern})]
+Flag = Annotated[bool, BeforeValidator(parse_bool), WithJsonSchema({"type": "boolean"})]
+Name = Annotated[str, BeforeValidator(parse_name), Field(max_length=200),
+                 WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200})]
+Text = Annotated[str, BeforeValidator(parse_text),
+                 WithJsonSchema({"type": "string", "minLength": 1})]
+Identifier = Annotated[str, BeforeValidator(parse_identifier),
+                       WithJsonSchema({"type": "string", "pattern": _IDENTIFIER.pattern})]
+Exhibit = Annotated[str, BeforeValidator(parse_exhibit),
+                    WithJsonSchema({"type": "string", "pattern": _EXHIBIT.pattern})]

@@ -1,0 +1,94 @@
+"""The command line as a user meets it: exit statuses, tables, JSON, the schema."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from generator.cli import app
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, replace_once
+
+runner = CliRunner()
+
+
+def test_validate_bundled_term_sheets_exits_0_and_shows_schedule_a():
+    result = runner.invoke(app, ["validate", str(AMENDMENT_1), str(AMENDMENT_2)],
+                           terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Schedule A" in result.output
+    assert "274,406" in result.output  # April Warrants I total, derived
+    assert "827,789" in result.output  # Amendment No. 2's Additional Warrants
+    assert "0 error(s), 2 warning(s)" in result.output
+
+
+def test_validate_json_is_machine_readable():
+    result = runner.invoke(app, ["validate", "--json", str(AMENDMENT_1)])
+    assert result.exit_code == 0
+    (report,) = json.loads(result.output)
+    assert report["ok"] is True
+    assert [f["code"] for f in report["findings"]] == ["schedule-a.aggregate"] * 2
+    assert report["findings"][0]["line"] == 114
+    rockmore = report["schedule_a"]["rows"][0]
+    assert rockmore["warrant_shares"] == {"third": 45734, "fourth": 22867}
+    assert report["schedule_a"]["totals"]["principal"] == {"third": "19999999",
+                                                           "fourth": "10000001"}
+
+
+def test_strict_turns_warnings_into_errors():
+    result = runner.invoke(app, ["validate", "--strict", str(AMENDMENT_1)])
+    assert result.exit_code == 1
+
+
+HOSTILE = {
+    "malformed": "deal: [\n",
+    "python tag": "deal: !!python/object/apply:os.system ['true']\n",
+    "duplicate key": "deal: 1\ndeal: 2\n",
+    "not a mapping": "- just\n- a list\n",
+    "empty": "",
+    "binary": "\udcff",
+}
+
+
+@pytest.mark.parametrize("text", HOSTILE.values(), ids=HOSTILE.keys())
+def test_hostile_term_sheet_exits_1_with_a_located_message(tmp_path, text):
+    path = tmp_path / "bad.yaml"
+    path.write_bytes(text.encode("utf-8", "surrogateescape"))
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "bad.yaml" in result.output and "Traceback" not in result.output
+
+
+def test_broken_figure_exits_1_and_json_names_the_line(tmp_path):
+    path = tmp_path / "deal.yaml"
+    path.write_text(replace_once(AMENDMENT_1.read_text(), "amount: 30,000", "amount: 3,500,000"))
+    result = runner.invoke(app, ["validate", "--json", str(path)])
+    assert result.exit_code == 1
+    (report,) = json.loads(result.output)
+    (error,) = [f for f in report["findings"] if f["severity"] == "error"]
+    assert (error["code"], error["line"]) == ("fee.exceeds-price", 214)
+
+
+def test_wrong_usage_exits_2():
+    assert runner.invoke(app, ["validate"]).exit_code == 2
+    assert runner.invoke(app, ["validate", "no-such-file.yaml"]).exit_code == 2
+    assert runner.invoke(app, ["frobnicate"]).exit_code == 2
+
+
+def test_schema_describes_the_format():
+    result = runner.invoke(app, ["schema"])
+    schema = json.loads(result.output)
+    assert set(schema["required"]) >= {"deal", "company", "lenders", "schedule_a"}
+    lender = schema["$defs"]["Lender"]["properties"]
+    assert "Legal name" in lender["legal_name"]["description"]
+    assert schema["$defs"]["Assignment"]["properties"].keys() == {"from", "to"}
+
+
+def test_console_script_runs_outside_the_test_process():
+    result = subprocess.run([sys.executable, "-m", "generator", "validate", str(AMENDMENT_2)],
+                            capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr

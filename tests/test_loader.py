@@ -1,0 +1,98 @@
+"""Hostile and broken YAML: each gets one clear, located message and no traceback."""
+
+from __future__ import annotations
+
+import pytest
+
+from generator.errors import TermSheetError
+from generator.loader import MAX_DEPTH, parse_yaml
+from generator.termsheet import parse_term_sheet
+
+from tests.helpers import replace_once
+
+
+def messages(text: str, name: str = "t.yaml") -> list[str]:
+    with pytest.raises(TermSheetError) as caught:
+        parse_term_sheet(text, name)
+    return [finding.format() for finding in caught.value.findings]
+
+
+def test_malformed_yaml_names_line_and_column():
+    assert messages("deal:\n  id: [unclosed\n") == [
+        "t.yaml:3: error: did not find expected ',' or ']' (column 1); "
+        "fix the YAML syntax at this place [yaml.syntax]"]
+
+
+def test_duplicate_key_is_an_error_naming_both_lines():
+    data = "deal:\n  id: a\n  title: One\n  id: b\n"
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml(data, "t.yaml")
+    assert [f.format() for f in caught.value.findings] == [
+        "t.yaml:4: error: deal.id: the key 'id' is given twice (first on line 2); "
+        "YAML would silently keep only the last; remove one of them [yaml.duplicate-key]"]
+
+
+def test_python_object_tag_is_refused_and_nothing_runs(tmp_path):
+    marker = tmp_path / "ran"
+    text = f"deal: !!python/object/apply:os.system ['touch {marker}']\n"
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml(text, "t.yaml")
+    assert not marker.exists()
+    assert caught.value.findings[0].code == "yaml.tag"
+    assert "python/object/apply:os.system" in caught.value.findings[0].message
+
+
+def test_alias_bomb_is_refused_before_it_expands():
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, 10):
+        previous = chr(ord("a") + level - 1)
+        name = chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [*{previous}, *{previous}, *{previous}, *{previous}, "
+                     f"*{previous}, *{previous}, *{previous}, *{previous}, *{previous}]")
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("\n".join(lines) + "\n", "t.yaml")
+    assert caught.value.findings[0].code == "yaml.aliases"
+
+
+def test_absurd_nesting_is_refused():
+    text = "deal: " + "[" * (MAX_DEPTH + 5) + "]" * (MAX_DEPTH + 5) + "\n"
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml(text, "t.yaml")
+    assert caught.value.findings[0].code == "yaml.depth"
+
+
+def test_oversized_file_is_refused_without_reading_it(tmp_path):
+    from generator.loader import MAX_FILE_BYTES, load_yaml
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    with pytest.raises(TermSheetError) as caught:
+        load_yaml(path)
+    assert caught.value.findings[0].code == "yaml.size"
+
+
+def test_yaml_11_implicit_types_stay_text():
+    loaded = parse_yaml("a: NO\nb: 010000\nc: 12:30\nd: 1e3\ne: ~\n", "t.yaml")
+    assert loaded.data == {"a": "NO", "b": "010000", "c": "12:30", "d": "1e3", "e": "~"}
+
+
+def test_every_value_keeps_its_line():
+    loaded = parse_yaml("deal:\n  id: x\nlenders:\n  - id: a\n  - id: b\n", "t.yaml")
+    assert loaded.source.locate(("lenders", 1, "id")).line == 5
+    assert loaded.source.locate(("lenders", 1, "missing")).line == 5
+
+
+def test_bidi_override_in_a_name_is_refused():
+    findings = []
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("name: \"Evil\u202eCorp\"\n", "t.yaml")
+    findings = caught.value.findings
+    assert findings[0].code == "text.control-character"
+    assert "U+202E" in findings[0].message
+
+
+def test_names_are_normalized_to_nfc(amendment_1_text):
+    decomposed = "Cre\u0301dit Agricole"
+    text = replace_once(amendment_1_text, "legal_name: Smithfield Fiduciary LLC",
+                        f"legal_name: {decomposed}")
+    sheet = parse_term_sheet(text).sheet
+    assert sheet.lenders[2].legal_name == "Crédit Agricole"

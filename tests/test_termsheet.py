@@ -1,0 +1,113 @@
+"""Typed values: each broken term sheet is paired with the exact message it must produce."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from generator.errors import TermSheetError
+from generator.termsheet import parse_term_sheet
+
+from tests.helpers import replace_once
+
+CASES = {
+    "string where a number belongs": (
+        "conversion_price: 25.51\n      maturity_months: 42\n    warrants:\n      exhibit: C-1",
+        "conversion_price: twenty-five\n      maturity_months: 42\n    warrants:\n      exhibit: C-1",
+        "t.yaml:115: error: closings[0].notes.conversion_price: 'twenty-five' is not an amount "
+        "of money; write it like 20,000,000 or 25.51 [model.value]"),
+    "money with a fraction of a cent": (
+        "amount: 30,000", "amount: 30,000.005",
+        "t.yaml:214: error: fee_reimbursements[0].amount: 30000.005 has a fraction of a cent; "
+        "amounts are in whole cents [model.value]"),
+    "negative amount": (
+        "amount: 30,000", "amount: -30,000",
+        "t.yaml:214: error: fee_reimbursements[0].amount: an amount of money cannot be "
+        "negative: -30,000 [model.value]"),
+    "zero amount": (
+        "amount: 30,000", "amount: 0",
+        "t.yaml:214: error: fee_reimbursements[0].amount: an amount must be more than zero, "
+        "not 0 [model.value]"),
+    ".nan amount": (
+        "amount: 30,000", "amount: .nan",
+        "t.yaml:214: error: fee_reimbursements[0].amount: '.nan' is not an amount of money; "
+        "write it like 20,000,000 or 25.51 [model.value]"),
+    ".inf amount": (
+        "amount: 30,000", "amount: .inf",
+        "t.yaml:214: error: fee_reimbursements[0].amount: '.inf' is not an amount of money; "
+        "write it like 20,000,000 or 25.51 [model.value]"),
+    "coverage written as a string with %": (
+        "name: April Warrants I\n      coverage_percent: 35",
+        "name: April Warrants I\n      coverage_percent: 35%",
+        "t.yaml:120: error: closings[0].warrants.coverage_percent: write the percentage as a "
+        "number without the % sign: 35 [model.value]"),
+    "coverage above 100%": (
+        "name: April Warrants I\n      coverage_percent: 35",
+        "name: April Warrants I\n      coverage_percent: 135",
+        "t.yaml:120: error: closings[0].warrants.coverage_percent: coverage must be more than 0 "
+        "and at most 100 (percent), not 135 [model.value]"),
+    "missing required field": (
+        "  legal_name: Zoltek Companies, Inc.\n", "",
+        "t.yaml:16: error: company.legal_name: 'legal_name' is required; add it (see the "
+        "README's term-sheet reference) [model.missing]"),
+    "impossible date": (
+        "date: 2005-02-09\n    defined_as: February Purchase",
+        "date: 2005-02-29\n    defined_as: February Purchase",
+        "t.yaml:40: error: agreements[1].date: 2005-02-29 is not a calendar date (day is out "
+        "of range for month) [model.value]"),
+    "date in another format": (
+        "date: 2006-04-28\n\ncompany", "date: April 28, 2006\n\ncompany",
+        "t.yaml:14: error: deal.date: 'April 28, 2006' is not a date; write it as YYYY-MM-DD, "
+        "like 2006-04-28 [model.value]"),
+    "unquoted NO where true or false is expected": (
+        "administrative_agent: true", "administrative_agent: NO",
+        "t.yaml:77: error: lenders[1].administrative_agent: 'NO' is not true or false; "
+        "write true or false [model.value]"),
+    "misspelt key": (
+        "  notice_attention: Chief", "  notice_atention: Chief",
+        "t.yaml:23: error: company.notice_atention: unknown key 'notice_atention'; did you "
+        "mean 'notice_attention'? [model.unknown-key]"),
+    "a list where a mapping belongs": (
+        "signatory:\n    name: Kevin Schott\n    title: Chief Financial Officer",
+        "signatory:\n    - Kevin Schott",
+        "t.yaml:24: error: company.signatory: expected a mapping of keys, not a list "
+        "[model.value]"),
+    "text that is not an id": (
+        "  - id: rockmore", "  - id: Rockmore Fund",
+        "t.yaml:71: error: lenders[0].id: 'Rockmore Fund' is not an id; use lowercase letters, "
+        "digits, _ and -, starting with a letter (like rockmore or third) [model.value]"),
+}
+
+
+@pytest.mark.parametrize("old, new, expected", CASES.values(), ids=CASES.keys())
+def test_broken_value_gets_its_exact_message(amendment_1_text, old, new, expected):
+    with pytest.raises(TermSheetError) as caught:
+        parse_term_sheet(replace_once(amendment_1_text, old, new), "t.yaml")
+    assert [finding.format() for finding in caught.value.findings] == [expected]
+
+
+def test_all_errors_are_reported_at_once(amendment_1_text):
+    text = replace_once(amendment_1_text, "amount: 30,000", "amount: -1")
+    text = replace_once(text, "date: 2005-02-09\n    defined_as: February Purchase",
+                        "date: 2005-02-29\n    defined_as: February Purchase")
+    with pytest.raises(TermSheetError) as caught:
+        parse_term_sheet(text, "t.yaml")
+    assert [f.mark.line for f in caught.value.findings] == [40, 214]
+
+
+def test_unquoted_no_and_leading_zero_stay_text_where_text_is_expected(amendment_1_text):
+    text = replace_once(amendment_1_text, "short_name: Omicron", "short_name: NO")
+    text = replace_once(text, "fax: (314) 291-9082", "fax: 010000")
+    sheet = parse_term_sheet(text).sheet
+    assert sheet.lenders[1].short_name == "NO"
+    assert sheet.company.fax == "010000"
+
+
+def test_money_is_read_exactly_as_written(amendment_1_text):
+    text = replace_once(amendment_1_text, "conversion_price: 25.51\n      maturity_months: 42\n"
+                        "    warrants:\n      exhibit: C-1",
+                        "conversion_price: 0.10\n      maturity_months: 42\n"
+                        "    warrants:\n      exhibit: C-1")
+    price = parse_term_sheet(text).sheet.closings[0].notes.conversion_price
+    assert price == Decimal("0.10") and isinstance(price, Decimal)
