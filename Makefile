@@ -4,9 +4,30 @@ VENV ?= .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
+# Debian packages the writers need: CJK fonts for names in Chinese or Japanese (the
+# Latin and Arabic fonts ship in templates/base/fonts), HarfBuzz's subsetter (WeasyPrint
+# subsets fonts with it: fast and deterministic), Pango for WeasyPrint, and LibreOffice,
+# with which the tests check that every Word file opens.
+SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui
+SYSTEM_STAMP := $(VENV)/.system-packages
+
 .PHONY: demo test bench clean
 
-$(STAMP): pyproject.toml
+$(SYSTEM_STAMP):
+	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
+	done); \
+	if [ -n "$$missing" ]; then \
+		command -v apt-get >/dev/null || { echo "dealdocs needs these Debian packages: $$missing"; exit 1; }; \
+		sudo=$$([ "$$(id -u)" = 0 ] || echo sudo); \
+		echo "Installing system packages:" $$missing; \
+		$$sudo apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+	@mkdir -p $(VENV) && touch $@
+
+$(STAMP): pyproject.toml $(SYSTEM_STAMP)
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dealdocs needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
@@ -15,6 +36,8 @@ $(STAMP): pyproject.toml
 
 demo: $(STAMP)
 	$(BIN)/dealdocs validate term_sheets/*.yaml
+	$(BIN)/dealdocs render term_sheets/zoltek-amendment-1.yaml
+	$(BIN)/dealdocs render term_sheets/zoltek-amendment-2.yaml
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

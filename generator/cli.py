@@ -4,16 +4,21 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, NoReturn
 
+import enum
 import typer
 from rich.console import Console
 from rich.markup import escape
+from rich.progress import Progress
 from rich.table import Table
 
+from .build import FORMATS, Output, render_documents, write_documents
 from .deal import Deal
-from .errors import DealdocsError, TermSheetError
+from .documents import KIND_NAMES
+from .errors import DealdocsError, RenderError, TermSheetError
 from .findings import Finding, Severity, errors
 from .formatting import longdate, money, shares
 from .model import TermSheet
@@ -23,6 +28,8 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_
                   help="Closing documents for convertible-note financings, from one term sheet.")
 console = Console(highlight=False)
 err_console = Console(stderr=True, highlight=False)
+
+DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
 
 TermSheets = Annotated[list[Path], typer.Argument(
     help="Term sheet YAML files.", exists=True, dir_okay=False, readable=True)]
@@ -59,9 +66,81 @@ def validate(term_sheets: TermSheets, as_json: JsonOption = False,
 
 
 @app.command()
+def render(
+    term_sheet: Annotated[Path, typer.Argument(help="The term sheet YAML file.", exists=True,
+                                               dir_okay=False, readable=True)],
+    only: Annotated[list[DocumentName], typer.Option(
+        "--only", help="Render only this document (repeatable).")] = [],  # noqa: B006
+    formats: Annotated[str, typer.Option(
+        "--format", help=f"Comma-separated formats: {', '.join(FORMATS)}.")] = ",".join(FORMATS),
+    out: Annotated[Path, typer.Option("--out", help="Output folder; the documents go in "
+                                      "a subfolder named after the deal id.")] = Path("output"),
+    strict: StrictOption = False,
+) -> None:
+    """Render a deal's documents as HTML, PDF and Word files.
+
+    The term sheet is checked first and every document is rendered and checked before
+    anything is written: on any error nothing in the output folder changes. Files whose
+    bytes are unchanged are left alone; files an earlier build made for documents that
+    no longer exist (a lender who left) are removed.
+    """
+    chosen = [name.strip() for name in formats.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose "
+                                 f"from {', '.join(FORMATS)}", param_hint="--format")
+    try:
+        prepared = prepare(term_sheet)
+    except TermSheetError as exc:
+        _fail(term_sheet, exc.findings)
+    if prepared.findings:
+        console.print(_findings_table(prepared.findings))
+    if prepared.blocking(strict) or prepared.deal is None:
+        _fail(term_sheet, [])
+    try:
+        with console.status("Rendering documents"):
+            documents = render_documents(prepared.deal, [name.value for name in only])
+    except RenderError as exc:
+        _fail(term_sheet, exc.findings)
+    with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
+        task = bar.add_task("Writing", total=len(documents) * len(chosen))
+        outputs = write_documents(prepared.deal, documents, chosen, out, term_sheet,
+                                  progress=lambda name: bar.advance(task))
+    console.print(_outputs_table(outputs))
+
+
+@app.command()
 def schema() -> None:
     """Print the JSON Schema of the term-sheet format, for editors to complete and check."""
     print(json.dumps(TermSheet.model_json_schema(by_alias=True), indent=2))
+
+
+def _fail(term_sheet: Path, findings: list[Finding]) -> NoReturn:
+    if findings:
+        console.print(_findings_table(findings))
+    err_console.print(f"[red]{term_sheet}: nothing written; fix the errors above[/]")
+    raise typer.Exit(1)
+
+
+def _outputs_table(outputs: list[Output]) -> Table:
+    """One row per document, one column per format: created, changed, identical, removed."""
+    formats = list(dict.fromkeys(output.format for output in outputs))
+    folder = outputs[0].path.parent if outputs else Path()
+    statuses: dict[str, dict[str, str]] = {}
+    for output in outputs:
+        status = output.status.value if output.status else "removed"
+        statuses.setdefault(output.document, {})[output.format] = status
+    counts = Counter(status for row in statuses.values() for status in row.values())
+    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    table = Table(title=f"{folder}: {summary}", title_justify="left")
+    table.add_column("Document", overflow="fold")
+    for name in formats:
+        table.add_column(name)
+    colors = {"created": "green", "changed": "yellow", "identical": "dim", "removed": "red"}
+    for document, row in statuses.items():
+        table.add_row(document, *(f"[{colors[row[name]]}]{row[name]}[/]" if name in row else ""
+                                  for name in formats))
+    return table
 
 
 def _json_result(result: dict) -> dict:

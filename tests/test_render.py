@@ -1,0 +1,219 @@
+"""Whole documents rendered from the bundled term sheets, read the way a lawyer would."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from pathlib import Path
+
+import lxml.html
+import pytest
+
+from generator.build import render_documents, write_documents
+from generator.errors import RenderError
+from generator.pipeline import prepare
+from generator.textextract import normalize_words, text_of_html
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, replace_once
+
+SEEDS = ROOT.parent / "shared" / "seeds"
+SEED_AMENDMENT_1 = SEEDS / "000_029763994e66043d.txt"
+SEED_AMENDMENT_2 = SEEDS / "002_42ddd5099abacb80.txt"
+SEED_NOTE = SEEDS / "003_798f33f7fe9331b6.txt"
+
+
+def documents(term_sheet: Path, *only: str) -> dict[str, str]:
+    return {d.name: d.html for d in render_documents(prepare(term_sheet).deal, only)}
+
+
+def paragraphs(html: str) -> list[str]:
+    root = lxml.html.document_fromstring(html)
+    return [" ".join(p.text_content().split()) for p in root.iter("p")]
+
+
+def seed_words(path: Path, investor_pages: int = 1) -> list[str]:
+    """The seed's words without page numbers, underline dashes and blank lines to sign on.
+
+    An amendment's seed has one investor signature page, a form; a generated amendment
+    has one per lender (a deliberate difference), so the form is counted once per lender.
+    """
+    lines = []
+    for line in path.read_text(encoding="utf-8").splitlines():
+        stripped = line.strip()
+        if re.fullmatch(r"\d{1,2}", stripped) or re.fullmatch(r"-[-\s]*", stripped):
+            continue
+        lines.append(re.sub(r"^- (?=-)", "", line))
+    text = "\n".join(lines)
+    form = re.search(r"\n[^\n]*IN WITNESS WHEREOF, the undersigned.*?Email Address[^\n]*\n",
+                     text, re.DOTALL)
+    if form and investor_pages > 1:
+        text = text[:form.start()] + form.group(0) * investor_pages + text[form.end():]
+    return without_blanks(normalize_words(text))
+
+
+def without_blanks(words: list[str]) -> list[str]:
+    """Underscores are lines to write on, not words."""
+    return [w for w in (word.strip("_") for word in words) if w]
+
+
+def similarity(generated: list[str], seed: list[str]) -> tuple[float, list[str]]:
+    matcher = difflib.SequenceMatcher(None, generated, seed, autojunk=False)
+    changes = [f"{tag}: {' '.join(generated[i1:i2])!r} -> {' '.join(seed[j1:j2])!r}"
+               for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    return matcher.ratio(), changes
+
+
+@pytest.fixture(scope="module")
+def amendment_1() -> dict[str, str]:
+    return documents(AMENDMENT_1)
+
+
+@pytest.fixture(scope="module")
+def amendment_2() -> dict[str, str]:
+    return documents(AMENDMENT_2)
+
+
+@pytest.mark.parametrize("term_sheet, seed, name", [
+    (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1"),
+    (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2"),
+    (AMENDMENT_1, SEED_NOTE, "note-third-rockmore"),
+    (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer"),
+])
+def test_generated_text_matches_the_seed(term_sheet, seed, name, capsys):
+    html = documents(term_sheet, name.split("-")[0])[name]
+    lenders = len(prepare(term_sheet).deal.lenders) if name.startswith("amendment") else 1
+    ratio, changes = similarity(without_blanks(normalize_words(text_of_html(html))),
+                                seed_words(seed, investor_pages=lenders))
+    with capsys.disabled():
+        print(f"\n{name}: {ratio:.2%} of words match {seed.name}; differences:")
+        for change in changes:
+            print("   ", change[:300])
+    assert ratio >= 0.98
+
+
+def test_miscellaneous_clauses_are_8_in_one_amendment_and_6_in_the_other(amendment_1,
+                                                                        amendment_2):
+    first = paragraphs(amendment_1["amendment-1"])
+    second = paragraphs(amendment_2["amendment-2"])
+    headings = ["Fees and Expenses.", "Entire Agreement.", "Equal Treatment of Lenders.",
+                "Public Announcement.", "Notices.", "Amendments; Waivers.",
+                "Amendment Controls.", "Construction.", "Governing Law.", "Survival.",
+                "Execution.", "Severability.",
+                "Independent Nature of Lenders' Obligations and Rights."]
+    for number, heading in enumerate(headings, start=1):
+        assert any(p.startswith(f"8.{number}. {heading}") for p in first), heading
+        assert any(p.startswith(f"6.{number}. {heading}") for p in second), heading
+    # A reference inside the library follows the numbering: 2.1 refers to 8.4 (the press
+    # release), and nothing refers to a section Amendment No. 2 does not have.
+    assert any("the press release required under Section 8.4" in p for p in first)
+    assert not any("Section 7" in p for p in second)
+
+
+def test_schedule_a_shows_derived_figures_and_totals(amendment_1):
+    text = " ".join(paragraphs(amendment_1["schedule-a"])) + text_of_html(
+        amendment_1["schedule-a"])
+    for figure in ("$3,333,333", "45,734", "100,615", "274,406", "137,205", "111,113",
+                   "$19,999,999", "$10,000,001"):
+        assert figure in text, figure
+    assert "274,316" not in text  # the seed's total, which does not add up
+
+
+def test_each_note_is_filled_for_its_lender_and_closing(amendment_1):
+    note = " ".join(text_of_html(amendment_1["note-third-omicron"]).split())
+    assert "Omicron Master Trust" in note
+    assert "Seven Million Three Hundred Thirty-Three Thousand Three Hundred Thirty-Three " \
+           "Dollars ($7,333,333)" in note
+    assert "Original Issue Date: May 12, 2006" in note
+    assert "SENIOR CONVERTIBLE NOTE DUE NOVEMBER 12, 2009" in note.upper()
+    assert "Twenty Million Dollars ($20,000,000)" in note
+    assert "Ten Million Dollars" not in note
+    assert "[ ]" not in note and "February 29, 2005" not in note
+    fourth = " ".join(text_of_html(amendment_1["note-fourth-omicron"]).split())
+    assert "Ten Million Dollars ($10,000,000)" in fourth
+    assert "January 17, 2010" in fourth
+
+
+def test_a_changed_conversion_price_changes_every_document(write_sheet):
+    text = AMENDMENT_1.read_text().replace("conversion_price: 25.51", "conversion_price: 30.50")
+    text = re.sub(r"    warrant_shares:\n(      \w+: [\d,]+\n)+", "", text)
+    rendered = documents(write_sheet(text))
+    deal = prepare(write_sheet(text)).deal
+    assert deal.schedule_a.rows[0].warrant_shares["third"] == 38_252  # 35% of 3,333,333 / 30.50, up
+    amendment = text_of_html(rendered["amendment-1"])
+    assert "$30.50" in amendment and "$25.51" not in amendment
+    assert "38,252" in text_of_html(rendered["schedule-a"])
+    for name, html in rendered.items():
+        if name.startswith("note-"):
+            assert "$30.50" in text_of_html(html) and "$25.51" not in text_of_html(html), name
+
+
+def test_values_are_data_never_template_code(write_sheet):
+    hostile = 'Smith & Jones <Capital> "A" LLC {{ 7*7 }}'
+    text = replace_once(AMENDMENT_1.read_text(), "legal_name: Midsummer Investment Ltd.",
+                        f"legal_name: '{hostile}'")
+    rendered = documents(write_sheet(text), "note", "amendment")
+    note = rendered["note-third-midsummer"]
+    assert hostile in text_of_html(note)
+    assert "<Capital>" not in note and "49" not in text_of_html(note).split("LLC")[1][:10]
+    assert hostile in text_of_html(rendered["amendment-1"])
+
+
+def test_a_lender_named_in_chinese_or_arabic_renders(write_sheet):
+    text = replace_once(AMENDMENT_1.read_text(), "legal_name: Midsummer Investment Ltd.",
+                        "legal_name: 北京投资有限公司")
+    text = replace_once(text, "legal_name: Cranshire Capital, L.P.",
+                        "legal_name: شركة الاستثمار")
+    rendered = documents(write_sheet(text), "schedule-a")
+    assert "北京投资有限公司" in text_of_html(rendered["schedule-a"])
+
+
+def test_a_character_no_font_covers_is_a_finding(write_sheet):
+    text = replace_once(AMENDMENT_1.read_text(), "legal_name: Midsummer Investment Ltd.",
+                        "legal_name: Midsummer \U000F0000 Ltd.")
+    with pytest.raises(RenderError) as caught:
+        render_documents(prepare(write_sheet(text)).deal, ["schedule-a"])
+    assert {f.code for f in caught.value.findings} == {"render.missing-glyph"}
+    assert "U+F0000" in caught.value.findings[0].message
+
+
+def test_rendering_is_deterministic_across_runs_and_folders(tmp_path, monkeypatch):
+    deal = prepare(AMENDMENT_2).deal
+    first = render_documents(deal, ["schedule-a"])
+    outputs = []
+    for folder in ("a", "b"):
+        monkeypatch.chdir(tmp_path)
+        (tmp_path / folder).mkdir()
+        monkeypatch.chdir(tmp_path / folder)
+        written = write_documents(deal, first, ["html", "pdf", "docx"], Path("out"), AMENDMENT_2)
+        outputs.append({o.path.name: o.path.read_bytes() for o in written})
+    assert outputs[0] == outputs[1]
+
+
+def test_a_build_with_errors_writes_nothing(tmp_path, write_sheet):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    runner = CliRunner()
+    out = tmp_path / "out"
+    good = runner.invoke(app, ["render", str(AMENDMENT_2), "--format", "html", "--out", str(out)])
+    assert good.exit_code == 0, good.output
+    before = {p: p.read_bytes() for p in out.rglob("*") if p.is_file()}
+    bad = write_sheet(replace_once(AMENDMENT_2.read_text(), "additional_warrants: 124,168",
+                                   "additional_warrants: -124,168"))
+    result = runner.invoke(app, ["render", str(bad), "--format", "html", "--out", str(out)])
+    assert result.exit_code == 1
+    assert {p: p.read_bytes() for p in out.rglob("*") if p.is_file()} == before
+
+
+def test_a_lender_who_leaves_leaves_no_stale_note(tmp_path, write_sheet):
+    deal = prepare(AMENDMENT_1).deal
+    write_documents(deal, render_documents(deal, ["note"]), ["html"], tmp_path, AMENDMENT_1)
+    assert (tmp_path / "zoltek-amendment-1" / "note-third-midsummer.html").exists()
+    text = AMENDMENT_1.read_text()
+    text = text[:text.index("  - lender: midsummer")] + text[text.index("\n# Section 4.2"):]
+    text = replace_once(text, "  - id: midsummer\n    legal_name: Midsummer Investment Ltd.\n", "")
+    smaller = prepare(write_sheet(text)).deal
+    outputs = write_documents(smaller, render_documents(smaller, ["note"]), ["html"], tmp_path,
+                              AMENDMENT_1)
+    assert not (tmp_path / "zoltek-amendment-1" / "note-third-midsummer.html").exists()
+    assert {o.path.name for o in outputs if o.status is None} == {
+        "note-third-midsummer.html", "note-fourth-midsummer.html"}
