@@ -15,7 +15,7 @@ from generator.pipeline import prepare
 from generator.textextract import normalize_words, text_of_html
 from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, replace_once
 
-SEEDS = ROOT.parent / "shared" / "seeds"
+SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds: the specification
 SEED_AMENDMENT_1 = SEEDS / "000_029763994e66043d.txt"
 SEED_AMENDMENT_2 = SEEDS / "002_42ddd5099abacb80.txt"
 SEED_NOTE = SEEDS / "003_798f33f7fe9331b6.txt"
@@ -217,3 +217,64 @@ def test_a_lender_who_leaves_leaves_no_stale_note(tmp_path, write_sheet):
     assert not (tmp_path / "zoltek-amendment-1" / "note-third-midsummer.html").exists()
     assert {o.path.name for o in outputs if o.status is None} == {
         "note-third-midsummer.html", "note-fourth-midsummer.html"}
+
+
+KINDS_OF_DOCUMENT = [  # term sheet, kind, document
+    (AMENDMENT_1, "amendment", "amendment-1"), (AMENDMENT_2, "amendment", "amendment-2"),
+    (AMENDMENT_1, "schedule-a", "schedule-a"), (AMENDMENT_1, "note", "note-fourth-omicron"),
+    (AMENDMENT_1, "conversion-notice", "conversion-notice-third-iroquois"),
+    (AMENDMENT_1, "conversion-schedule", "conversion-schedule-third-iroquois"),
+]
+
+
+@pytest.fixture(scope="module")
+def rendered_formats() -> dict[str, dict[str, bytes]]:
+    """Each kind of document in every format, rendered once for the tests below."""
+    from generator.writers import WRITERS
+    result = {}
+    for term_sheet, kind, name in KINDS_OF_DOCUMENT:
+        (document,) = [d for d in render_documents(prepare(term_sheet).deal, [kind])
+                       if d.name == name]
+        result[name] = {fmt: writer.render(document) for fmt, writer in WRITERS.items()}
+    return result
+
+
+@pytest.mark.parametrize("name", [name for _, _, name in KINDS_OF_DOCUMENT])
+def test_every_format_holds_the_same_words(rendered_formats, name):
+    from generator.textextract import text_of_docx, text_of_pdf
+    outputs = rendered_formats[name]
+    html = without_blanks(normalize_words(text_of_html(outputs["html"])))
+    assert without_blanks(normalize_words(text_of_pdf(outputs["pdf"]))) == html
+    assert without_blanks(normalize_words(text_of_docx(outputs["docx"]))) == html
+
+
+@pytest.mark.skipif(__import__("shutil").which("soffice") is None,
+                    reason="LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+def test_the_word_amendment_opens_in_libreoffice_with_all_its_words(rendered_formats, tmp_path):
+    import subprocess
+
+    from generator.textextract import text_of_pdf
+    source = tmp_path / "amendment-1.docx"
+    source.write_bytes(rendered_formats["amendment-1"]["docx"])
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
+                   capture_output=True, timeout=300, check=True)
+    converted = without_blanks(normalize_words(text_of_pdf((tmp_path / "amendment-1.pdf")
+                                                           .read_bytes())))
+    expected = without_blanks(normalize_words(text_of_html(
+        rendered_formats["amendment-1"]["html"])))
+    assert converted == expected
+
+
+def test_an_undefined_template_variable_is_a_finding_with_its_line():
+    from generator.documents import plan
+    from generator.rendering import render_html
+    job = plan(prepare(AMENDMENT_2).deal, ["schedule-a"])[0]
+    broken = type(job)(job.kind, job.name, job.title,
+                       {k: v for k, v in job.context.items() if k != "schedule_a"},
+                       job.identifier)
+    with pytest.raises(RenderError) as caught:
+        render_html(broken)
+    (finding,) = caught.value.findings
+    assert finding.code == "render.template" and "'schedule_a' is undefined" in finding.message
+    assert finding.mark.file.startswith("templates/schedule_a/") and finding.mark.line > 1
