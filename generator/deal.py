@@ -8,7 +8,7 @@ documents alike. Building assumes the references were checked (generator.checks)
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
@@ -132,11 +132,10 @@ class Deal:
     public_announcement: PublicAnnouncement
     counsel: Counsel
     amendment: Amendment
-    extra: dict[str, Any] = field(default_factory=dict)
 
     def context(self) -> dict[str, Any]:
         """The names templates see (templates/README.md)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__ if name != "extra"}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__}
 
 
 def derive(sheet: TermSheet) -> Deal:
