@@ -16,6 +16,7 @@ from .findings import Finding, Severity
 from .formatting import money, percent, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
+from .templates import clause_needs
 
 WARNING = Severity.WARNING
 
@@ -73,6 +74,8 @@ def check_references(sheet: TermSheet, source: SourceMap,
             ("prior_securities_exercise", "agreement"))
     for i, section in enumerate(sheet.amendment.sections):
         ref("clause", clauses, section, ("amendment", "sections", i))
+        if section in clauses:
+            findings += _clause_needs(sheet, source, section, ("amendment", "sections", i))
     if sheet.closings and sheet.note_terms is None:
         findings.append(source.finding(
             "note-terms.missing", ("closings",), "the closings issue notes but the term sheet "
@@ -86,6 +89,17 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
             *_stated_totals(sheet, deal, source),
             *_additional_warrants(sheet, deal, source), *_unallocated_lenders(sheet, source),
             *_fees(sheet, deal, source), *_dates(sheet, deal, source)]
+
+
+def _clause_needs(sheet: TermSheet, source: SourceMap, section: str,
+                  path: PathKey) -> Iterator[Finding]:
+    for need in clause_needs(section):
+        if not getattr(sheet, need):
+            yield source.finding(
+                "ref.clause-needs", path,
+                f"the {section!r} section is written from the term sheet's `{need}:`, "
+                "which this term sheet does not have",
+                f"add `{need}:` (see term_sheets/ for examples), or remove the section")
 
 
 def _unknown(source: SourceMap, kind: str, known: set[str], value: str,

@@ -166,3 +166,14 @@ def test_percentages_split_the_aggregate_exactly(write_sheet):
     assert [f.code for f in prepared.findings] == []
     totals = prepared.deal.schedule_a.totals.principal
     assert totals == {"third": Decimal(20_000_000), "fourth": Decimal(10_000_000)}
+
+
+def test_a_section_without_the_data_it_is_written_from_fails_validation(write_sheet):
+    text = AMENDMENT_2.read_text()
+    start = text.index("waivers:\n")
+    text = text[:start] + text[text.index("\n\n", start) + 2:]
+    (finding,) = prepare(write_sheet(text)).findings
+    assert (finding.code, finding.path, finding.fix) == (
+        "ref.clause-needs", "amendment.sections[3]",
+        "add `waivers:` (see term_sheets/ for examples), or remove the section")
+    assert "the 'waivers' section is written from the term sheet's `waivers:`" in finding.message
