@@ -14,7 +14,7 @@ from pathlib import Path
 
 from .deal import Deal
 from .documents import DocumentJob, plan
-from .errors import RenderError
+from .errors import OutputError, RenderError
 from .findings import Finding, Mark, Severity
 from .fonts import uncovered_characters
 from .output import WriteStatus, write_atomic
@@ -29,6 +29,7 @@ MANIFEST = "manifest.json"
 @dataclass(frozen=True)
 class Output:
     document: str
+    kind: str
     format: str
     path: Path
     status: WriteStatus | None
@@ -43,7 +44,7 @@ def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocum
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
-                                         job.identifier))
+                                         job.identifier, job.kind.name))
     if findings:
         raise RenderError(findings)
     return rendered
@@ -62,46 +63,65 @@ def _glyph_findings(job: DocumentJob, html: str) -> list[Finding]:
 def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iterable[str],
                     out_dir: Path, term_sheet: Path,
                     progress: Callable[[str], None] = lambda name: None) -> list[Output]:
-    """Write each document in each format under `out_dir/<deal id>/`, then the manifest."""
+    """Write each document in each format under `out_dir/<deal id>/`, then the manifest.
+
+    Every file's bytes are produced before the first is written, so a writer that fails
+    leaves the folder as it was. Outputs of an earlier build that this one would have
+    made (same kind of document, same format) and no longer does are removed; outputs
+    of kinds or formats this build did not make are kept.
+    """
     folder = out_dir / deal.deal.id
-    outputs = []
+    if folder.exists() and not folder.is_dir():
+        raise OutputError(f"{folder} is a file, not a folder", "choose another --out")
+    formats = list(formats)
+    produced = []
     for document in documents:
         for name in formats:
             writer = WRITERS[name]
             data = writer.render(document)
-            path = folder / f"{document.name}.{writer.extension}"
-            outputs.append(Output(document.name, name, path, write_atomic(path, data),
-                                  hashlib.sha256(data).hexdigest()))
-            progress(path.name)
-    outputs += _remove_stale(folder, {output.path.name for output in outputs})
-    _write_manifest(folder, term_sheet, [o for o in outputs if o.status is not None])
+            produced.append((document, name, folder / f"{document.name}.{writer.extension}", data))
+            progress(f"{document.name}.{writer.extension}")
+    previous = _previous_outputs(folder)
+    kinds = {document.kind for document in documents}
+    made = {path.name for _, _, path, _ in produced}
+    try:
+        outputs = [Output(document.name, document.kind, name, path, write_atomic(path, data),
+                          hashlib.sha256(data).hexdigest())
+                   for document, name, path, data in produced]
+        kept = []
+        for entry in previous:
+            path = folder / entry.path.name
+            if entry.path.name in made or not path.is_file():
+                continue
+            if entry.kind in kinds and entry.format in formats:
+                path.unlink()
+                outputs.append(Output(entry.document, entry.kind, entry.format, path, None,
+                                      entry.sha256))
+            else:
+                kept.append(entry)
+        _write_manifest(folder, term_sheet, [o for o in outputs if o.status is not None] + kept)
+    except OSError as exc:
+        raise OutputError(f"cannot write {exc.filename or folder}: {exc.strerror}",
+                          "check that the output folder is writable") from exc
     return outputs
 
 
-def _remove_stale(folder: Path, produced: set[str]) -> list[Output]:
-    """Delete what the previous build wrote and this one does not (a lender who left)."""
-    manifest = folder / MANIFEST
-    if not manifest.exists():
-        return []
+def _previous_outputs(folder: Path) -> list[Output]:
+    """What the manifest of the last build in `folder` lists (nothing if it is unreadable)."""
     try:
-        previous = json.loads(manifest.read_text(encoding="utf-8"))["outputs"]
-    except (ValueError, KeyError, TypeError):
+        entries = json.loads((folder / MANIFEST).read_text(encoding="utf-8"))["outputs"]
+        return [Output(e["document"], e["kind"], e["format"], folder / Path(e["file"]).name,
+                       WriteStatus.IDENTICAL, e["sha256"]) for e in entries]
+    except (OSError, ValueError, KeyError, TypeError):
         return []
-    removed = []
-    for entry in previous:
-        name = Path(entry.get("file", "")).name
-        if name and name not in produced and (folder / name).is_file():
-            (folder / name).unlink()
-            removed.append(Output(entry.get("document", ""), entry.get("format", ""),
-                                  folder / name, None, entry.get("sha256", "")))
-    return removed
 
 
 def _write_manifest(folder: Path, term_sheet: Path, outputs: list[Output]) -> None:
     manifest = {
         "term_sheet": {"file": term_sheet.name,
                        "sha256": hashlib.sha256(term_sheet.read_bytes()).hexdigest()},
-        "outputs": [{"document": o.document, "format": o.format, "file": o.path.name,
-                     "sha256": o.sha256} for o in outputs],
+        "outputs": [{"document": o.document, "kind": o.kind, "format": o.format,
+                     "file": o.path.name, "sha256": o.sha256}
+                    for o in sorted(outputs, key=lambda o: o.path.name)],
     }
     write_atomic(folder / MANIFEST, (json.dumps(manifest, indent=2) + "\n").encode())

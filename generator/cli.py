@@ -18,7 +18,7 @@ from rich.table import Table
 from .build import FORMATS, Output, render_documents, write_documents
 from .deal import Deal
 from .documents import KIND_NAMES
-from .errors import DealdocsError, RenderError, TermSheetError
+from .errors import DealdocsError, OutputError, RenderError, TermSheetError
 from .findings import Finding, Severity, errors
 from .formatting import longdate, money, shares
 from .model import TermSheet
@@ -102,10 +102,16 @@ def render(
             documents = render_documents(prepared.deal, [name.value for name in only])
     except RenderError as exc:
         _fail(term_sheet, exc.findings)
-    with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
-        task = bar.add_task("Writing", total=len(documents) * len(chosen))
-        outputs = write_documents(prepared.deal, documents, chosen, out, term_sheet,
-                                  progress=lambda name: bar.advance(task))
+    try:
+        with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
+            task = bar.add_task("Writing", total=len(documents) * len(chosen))
+            outputs = write_documents(prepared.deal, documents, chosen, out, term_sheet,
+                                      progress=lambda name: bar.advance(task))
+    except RenderError as exc:
+        _fail(term_sheet, exc.findings)
+    except OutputError as exc:
+        err_console.print(escape(f"{term_sheet}: {exc}"), style="red")
+        raise typer.Exit(1) from None
     console.print(_outputs_table(outputs))
 
 

@@ -23,3 +23,11 @@ class RenderError(DealdocsError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__("\n".join(f.format() for f in findings))
+
+
+class OutputError(DealdocsError):
+    """The output folder cannot take the documents."""
+
+    def __init__(self, message: str, fix: str):
+        self.fix = fix
+        super().__init__(f"{message}; {fix}")

@@ -278,3 +278,30 @@ def test_an_undefined_template_variable_is_a_finding_with_its_line():
     (finding,) = caught.value.findings
     assert finding.code == "render.template" and "'schedule_a' is undefined" in finding.message
     assert finding.mark.file.startswith("templates/schedule_a/") and finding.mark.line > 1
+
+
+def test_a_narrower_build_keeps_what_it_did_not_make(tmp_path):
+    deal = prepare(AMENDMENT_2).deal
+    documents = render_documents(deal)
+    write_documents(deal, documents, ["html", "docx"], tmp_path, AMENDMENT_2)
+    folder = tmp_path / "zoltek-amendment-2"
+    before = sorted(p.name for p in folder.iterdir())
+    only_schedule = [d for d in documents if d.kind == "schedule-a"]
+    outputs = write_documents(deal, only_schedule, ["html"], tmp_path, AMENDMENT_2)
+    assert [o.status.value for o in outputs] == ["identical"]
+    assert sorted(p.name for p in folder.iterdir()) == before
+    manifest = (folder / "manifest.json").read_text()
+    assert "amendment-2.docx" in manifest and "schedule-a.docx" in manifest
+
+
+def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    blocker = tmp_path / "out"
+    blocker.write_text("not a folder")
+    result = CliRunner().invoke(app, ["render", str(AMENDMENT_2), "--format", "html",
+                                      "--out", str(blocker)])
+    assert result.exit_code == 1
+    assert result.exception is None or isinstance(result.exception, SystemExit)
+    assert "writable" in result.output or "not a folder" in result.output

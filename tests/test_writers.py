@@ -41,7 +41,7 @@ HEADER = normalize_words("Lender Additional Warrants April Notes I / Purchase Pr
 
 def make_doc(html: str) -> RenderedDocument:
     return RenderedDocument("amendment-1", "Amendment No. 1", html, datetime.date(2006, 4, 28),
-                            "zoltek-2006/amendment-1")
+                            "zoltek-2006/amendment-1", "amendment")
 
 
 @pytest.fixture(scope="module")
@@ -145,7 +145,7 @@ def test_outputs_are_the_same_in_another_checkout_and_process(
         "from generator.writers import WRITERS, RenderedDocument\n"
         f"html = Path({str(FIXTURE)!r}).read_text(encoding='utf-8')\n"
         "doc = RenderedDocument('amendment-1', 'Amendment No. 1', html, datetime.date(2006, 4, 28),"
-        " 'zoltek-2006/amendment-1')\n"
+        " 'zoltek-2006/amendment-1', 'amendment')\n"
         "for name, writer in WRITERS.items():\n"
         "    print(name, hashlib.sha256(writer.render(doc)).hexdigest())\n")
     env = {**os.environ, "PYTHONPATH": str(checkout), "TZ": "Pacific/Kiritimati",

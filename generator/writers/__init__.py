@@ -26,6 +26,7 @@ class RenderedDocument:
     html: str  # a complete HTML document in the vocabulary of templates/README.md
     created: datetime.date  # from the term sheet, never "now": it goes into the files' metadata
     identifier: str  # stable id of deal and document, e.g. "acme-2006-04-28/note-omicron-1"
+    kind: str  # the registry's name for what it is: "amendment", "note", ...
 
 
 class Writer(Protocol):
