@@ -75,6 +75,14 @@ def warrant_shares(
     return round_warrant_shares_up(exact)
 
 
+def additional_warrant_shares(shares_exercised: int, coverage_percent: Decimal) -> int:
+    """Additional Warrant shares: coverage % of the shares exercised, rounded up like the
+    warrant shares of Amendment No. 1's Schedule A (Amendment No. 2, Section 1.1)."""
+    exact = _non_negative("shares_exercised", shares_exercised) * _non_negative(
+        "coverage_percent", coverage_percent) / 100
+    return round_warrant_shares_up(exact)
+
+
 def conversion_shares(amount: Decimal, conversion_price: Decimal) -> int:
     """Underlying Shares for `amount` converted (Note, Sections 6(a) and 12).
 
@@ -153,6 +161,18 @@ def interest_payment_dates(
         for month, day in payment_days
     )
     return [(d, calendar.next_open(d)) for d in scheduled if first <= d <= maturity]
+
+
+def first_interest_payment_date(
+    original_issue_date: date, payment_days: Sequence[tuple[int, int]] = _QUARTERLY_PAYMENT_DAYS
+) -> date:
+    """The first scheduled Interest Payment Date after the Original Issue Date (Note, 2(a))."""
+    for year in (original_issue_date.year, original_issue_date.year + 1):
+        for month, day in sorted(payment_days):
+            scheduled = date(year, month, day)
+            if scheduled > original_issue_date:
+                return scheduled
+    raise ValueError("payment_days must not be empty")
 
 
 def installment_schedule(

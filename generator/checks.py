@@ -11,6 +11,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
+from .calculations import additional_warrant_shares
 from .deal import Deal
 from .findings import Finding, Severity
 from .formatting import money, percent, shares
@@ -35,6 +36,8 @@ def check_references(sheet: TermSheet, source: SourceMap,
         *_duplicates(source, "schedule_a", [row.lender for row in sheet.schedule_a], "lender",
                      "Schedule A row for lender"),
         *_exhibits(sheet, source),
+        *_repeated(source, ("amendment", "sections"), sheet.amendment.sections, "section"),
+        *_repeated(source, ("amendment", "amends"), sheet.amendment.amends, "agreement"),
     ]
 
     def ref(kind: str, known: set[str], value: str | None, path: PathKey) -> None:
@@ -127,6 +130,13 @@ def _duplicates(source: SourceMap, section: str, ids: list[str], key: str,
             first[value] = index
 
 
+def _repeated(source: SourceMap, path: PathKey, values: list[str], what: str) -> Iterator[Finding]:
+    for index, value in enumerate(values):
+        if value in values[:index]:
+            yield source.finding("ref.duplicate-id", path + (index,),
+                                 f"the {what} {value!r} is listed twice", "list it once")
+
+
 def _exhibits(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
     labels: list[tuple[str, PathKey]] = []
     if sheet.additional_warrants:
@@ -158,6 +168,13 @@ def _allocations(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
                     "give one of them")
         percents = [row.percent[closing.id] for row in rows if closing.id in row.percent]
         amounts = [row.principal[closing.id] for row in rows if closing.id in row.principal]
+        if not percents and not amounts:
+            yield source.finding(
+                "schedule-a.empty-closing", ("closings", closing_index),
+                f"no lender takes part in the {closing.name}: Schedule A gives nobody principal "
+                f"of its {money(closing.notes.aggregate_principal)}",
+                f"add `{closing.id}:` under a lender's principal, or remove the closing")
+            continue
         if percents and amounts:
             yield source.finding(
                 "schedule-a.mixed-allocation", ("closings", closing_index),
@@ -250,14 +267,14 @@ def _additional_warrants(sheet: TermSheet, deal: Deal, source: SourceMap) -> Ite
     total = deal.schedule_a.totals.additional_warrants
     if not (exercise and terms and terms.coverage_percent and total is not None):
         return
-    expected = exercise.warrant_shares_exercised * terms.coverage_percent / 100
+    expected = additional_warrant_shares(exercise.warrant_shares_exercised, terms.coverage_percent)
     if total != expected:
         yield source.finding(
             "schedule-a.additional-warrants", ("additional_warrants", "coverage_percent"),
             f"Schedule A's Additional Warrants add up to {shares(total)}, but "
             f"{percent(terms.coverage_percent)} of the "
             f"{shares(exercise.warrant_shares_exercised)} shares exercised is "
-            f"{expected.normalize():,f} ({_signed(total - expected)})",
+            f"{shares(expected)} ({_signed(total - expected)})",
             "correct the lenders' figures or the shares exercised")
 
 
@@ -306,7 +323,19 @@ def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]
                     "dates.order", ("agreements", i, "amended_by", j),
                     f"it is amended by an agreement dated {other.date}, before its own date "
                     f"{agreement.date}", "check both dates")
+    terms = sheet.note_terms
     for i, closing in enumerate(sheet.closings):
+        if closing.date is None:
+            yield source.finding(
+                "dates.missing", ("closings", i),
+                f"the {closing.name} has no date, and its notes need an Original Issue Date",
+                "add `date: YYYY-MM-DD` to the closing")
+        elif terms and terms.fixed_rate_through < closing.date:
+            yield source.finding(
+                "dates.order", ("note_terms", "fixed_rate_through"),
+                f"the fixed rate runs through {terms.fixed_rate_through}, before the "
+                f"{closing.name}'s notes are issued on {closing.date}",
+                "check fixed_rate_through and the closing date")
         if closing.date and closing.date < date:
             yield source.finding(
                 "dates.order", ("closings", i, "date"),
@@ -319,6 +348,12 @@ def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]
                 "dates.order", ("closings", index, "notes", "maturity_months"),
                 f"the Maturity Date {note.maturity_date} is not after the Original Issue "
                 f"Date {note.issue_date}", "check maturity_months")
+        elif note.maturity_date and terms and note.maturity_date <= terms.fixed_rate_through:
+            index = sheet.closings.index(note.closing)
+            yield source.finding(
+                "dates.order", ("closings", index, "notes", "maturity_months"),
+                f"the {note.closing.name}'s notes mature on {note.maturity_date}, before the "
+                f"fixed rate ends ({terms.fixed_rate_through})", "check maturity_months")
     if sheet.public_announcement.press_release_date < date:
         yield source.finding(
             "dates.order", ("public_announcement", "press_release_date"),

@@ -83,6 +83,8 @@ class Note:
     maturity_date: dt.date | None
     interest_periods: tuple[tuple[dt.date, dt.date], ...]
     first_interest_payment_date: dt.date | None
+    interest_payment_days: tuple[tuple[int, int], ...]
+    """Month and day of each Interest Payment Date, the first payment's first."""
 
 
 @dataclass(frozen=True)
@@ -207,9 +209,13 @@ def allocated_principal(sheet: TermSheet) -> dict[str, list[Decimal | None]]:
     for closing in sheet.closings:
         stated = [row.principal.get(closing.id) for row in sheet.schedule_a]
         percents = [row.percent.get(closing.id) for row in sheet.schedule_a]
-        if any(p is not None for p in percents):
+        # Mixed amounts and percentages are an error (checks); the amounts are used meanwhile.
+        if any(p is not None for p in percents) and all(s is None for s in stated):
             weights = [p or Decimal(0) for p in percents]
-            parts = calculations.allocate_pro_rata(closing.notes.aggregate_principal, weights)
+            aggregate = closing.notes.aggregate_principal
+            # Whole dollars, as documents state principal, unless the aggregate has cents.
+            unit = Decimal(1) if aggregate == aggregate.to_integral_value() else Decimal("0.01")
+            parts = calculations.allocate_pro_rata(aggregate, weights, unit)
             stated = [part if p is not None else None for part, p in zip(parts, percents)]
         allocation[closing.id] = stated
     return allocation
@@ -255,10 +261,15 @@ def _notes(sheet: TermSheet, schedule: ScheduleA) -> tuple[Note, ...]:
         for index, row in enumerate(holders, start=1):
             issue = closing.date
             maturity = issue and calculations.maturity_date(issue, closing.notes.maturity_months)
-            periods = ()
+            periods, first_payment, days = (), None, ()
             if maturity and terms and terms.fixed_rate_through < maturity:
                 periods = tuple(calculations.interest_periods(terms.fixed_rate_through, maturity))
+            if issue and terms:
+                first_payment = calculations.first_interest_payment_date(
+                    issue, terms.interest_payment_days)
+                days = sorted(terms.interest_payment_days)
+                start = days.index((first_payment.month, first_payment.day))
+                days = tuple(days[start:] + days[:start])
             notes.append(Note(f"{series}-{index:02d}", row.lender, row.principal[closing.id],
-                              closing, issue, maturity, periods,
-                              terms.first_interest_payment_date if terms else None))
+                              closing, issue, maturity, periods, first_payment, days))
     return tuple(notes)

@@ -33,6 +33,12 @@ def longdate(d: date) -> str:
     return f"{_MONTHS[d.month - 1]} {d.day}, {d.year}"
 
 
+def month_day(day: tuple[int, int]) -> str:
+    """A day of every year: (6, 30) -> "June 30"."""
+    month, number = day
+    return f"{_MONTHS[month - 1]} {number}"
+
+
 def money_words(amount: Decimal) -> str:
     """An amount in words and figures: "Twenty Million Dollars ($20,000,000)".
 
@@ -71,6 +77,7 @@ FILTERS: dict[str, Callable[..., str]] = {
     "money": money,
     "shares": shares,
     "longdate": longdate,
+    "month_day": month_day,
     "money_words": money_words,
     "number_words": number_words,
     "ordinal": ordinal,

@@ -174,10 +174,9 @@ class NoteTerms(Model):
     """Last day of the fixed-rate period."""
     floating_margin_percent: Rate
     """Margin over LIBOR for each Interest Period after it (4)."""
-    first_interest_payment_date: Date
-    """First quarterly Interest Payment Date."""
     interest_payment_days: list[MonthDay] = Field(min_length=1)
-    """Interest Payment Dates of each year, MM-DD."""
+    """Interest Payment Dates of each year, MM-DD; each note's first is the first after its
+    Original Issue Date."""
     day_count: Literal["actual/360"] = "actual/360"
     """Day count: actual days elapsed over a 360-day year."""
     installments: Count

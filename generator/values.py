@@ -22,8 +22,14 @@ _EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 
 
+_NULLS = frozenset({"null", "Null", "NULL", "~"})
+
+
 def _text(value: Any, what: str) -> str:
     if isinstance(value, str):
+        if value.strip() in _NULLS:
+            raise ValueError(f"{value.strip()!r} is YAML's empty value; write {what}, or leave "
+                             "the key out")
         return value.strip()
     if value is None:
         raise ValueError(f"{what} is missing a value")

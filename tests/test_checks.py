@@ -164,6 +164,9 @@ def test_percentages_split_the_aggregate_exactly(write_sheet):
                      and not (line.startswith("      fourth: ") and "," in line)) + "\n"
     prepared = prepare(write_sheet(text))
     assert [f.code for f in prepared.findings] == []
+    third = {row.lender.id: row.principal["third"] for row in prepared.deal.schedule_a.rows}
+    assert third == {"rockmore": 3_333_340, "omicron": 7_333_320, "smithfield": 3_333_340,
+                     "iroquois": 2_000_000, "cranshire": 2_000_000, "midsummer": 2_000_000}
     totals = prepared.deal.schedule_a.totals.principal
     assert totals == {"third": Decimal(20_000_000), "fourth": Decimal(10_000_000)}
 
@@ -177,3 +180,54 @@ def test_a_section_without_the_data_it_is_written_from_fails_validation(write_sh
         "ref.clause-needs", "amendment.sections[3]",
         "add `waivers:` (see term_sheets/ for examples), or remove the section")
     assert "the 'waivers' section is written from the term sheet's `waivers:`" in finding.message
+
+
+MORE_BROKEN = {
+    "a closing no lender takes part in": (
+        "closings:\n", "closings:\n  - id: fifth\n    name: Fifth Closing\n    date: 2006-09-01\n"
+        "    notes:\n      exhibit: B-3\n      name: April Notes III\n"
+        "      aggregate_principal: 5,000,000\n      conversion_price: 25.51\n"
+        "      maturity_months: 42\n",
+        "schedule-a.empty-closing", "closings[0]",
+        "no lender takes part in the Fifth Closing: Schedule A gives nobody principal of its "
+        "$5,000,000"),
+    "a closing without a date": (
+        "    date: 2006-07-17\n", "",
+        "dates.missing", "closings[1]",
+        "the Fourth Closing has no date, and its notes need an Original Issue Date"),
+    "a fixed rate that ends before the notes are issued": (
+        "fixed_rate_through: 2007-10-31", "fixed_rate_through: 2006-06-01",
+        "dates.order", "note_terms.fixed_rate_through",
+        "the fixed rate runs through 2006-06-01, before the Fourth Closing's notes are issued "
+        "on 2006-07-17"),
+    "a section listed twice": (
+        "    - continued_validity\n", "    - continued_validity\n    - continued_validity\n",
+        "ref.duplicate-id", "amendment.sections[5]",
+        "the section 'continued_validity' is listed twice"),
+}
+
+
+@pytest.mark.parametrize("old, new, code, path, message", MORE_BROKEN.values(),
+                         ids=MORE_BROKEN.keys())
+def test_more_broken_deals_get_their_finding(write_sheet, old, new, code, path, message):
+    findings = prepare(write_sheet(replace_once(AMENDMENT_1.read_text(), old, new))).findings
+    errors = [(f.code, f.path, f.message) for f in findings if f.severity is Severity.ERROR]
+    assert (code, path, message) in errors
+
+
+def test_mixed_allocation_is_one_error_not_a_cascade(write_sheet):
+    text = replace_once(AMENDMENT_1.read_text(), "    principal:\n      third: 2,000,000\n"
+                        "      fourth: 1,000,000\n    warrant_shares:\n      third: 27,441\n"
+                        "      fourth: 13,721\n  - lender: cranshire",
+                        "    percent:\n      third: 10\n      fourth: 10\n  - lender: cranshire")
+    errors = [f.code for f in prepare(write_sheet(text)).findings
+              if f.severity is Severity.ERROR]
+    assert errors == ["schedule-a.mixed-allocation", "schedule-a.mixed-allocation"]
+
+
+def test_null_is_not_a_name(write_sheet):
+    from generator.errors import TermSheetError
+    text = replace_once(AMENDMENT_1.read_text(), "short_name: Rockmore", "short_name: null")
+    with pytest.raises(TermSheetError) as caught:
+        prepare(write_sheet(text))
+    assert "'null' is YAML's empty value" in caught.value.findings[0].message

@@ -70,7 +70,7 @@ def test_broken_figure_exits_1_and_json_names_the_line(tmp_path):
     assert result.exit_code == 1
     (report,) = json.loads(result.output)
     (error,) = [f for f in report["findings"] if f["severity"] == "error"]
-    assert (error["code"], error["line"]) == ("fee.exceeds-price", 214)
+    assert (error["code"], error["line"]) == ("fee.exceeds-price", 213)
 
 
 def test_wrong_usage_exits_2():

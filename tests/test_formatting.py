@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 from generator.formatting import (
     FILTERS,
     longdate,
+    month_day,
     money,
     money_words,
     number_words,
@@ -69,11 +70,17 @@ def words_to_amount(text: str) -> Decimal:
     return D(dollars) + D(cents).scaleb(-2)
 
 
+def test_month_day_names_a_day_of_every_year() -> None:
+    assert month_day((6, 30)) == "June 30"
+    assert month_day((12, 31)) == "December 31"
+
+
 def test_filters_are_registered_by_their_template_names() -> None:
     assert FILTERS == {
         "money": money,
         "shares": shares,
         "longdate": longdate,
+        "month_day": month_day,
         "money_words": money_words,
         "number_words": number_words,
         "ordinal": ordinal,
