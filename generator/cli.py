@@ -58,7 +58,7 @@ def validate(term_sheets: TermSheets, as_json: JsonOption = False,
                         "prepared": prepared})
         failed |= bool(prepared.blocking(strict))
     if as_json:
-        print(json.dumps([_json_result(r) for r in results], indent=2))
+        print(json.dumps([_json_result(r, strict) for r in results], indent=2))
     else:
         for result in results:
             _print_result(result["term_sheet"], result["findings"], result["prepared"])
@@ -144,17 +144,17 @@ def _outputs_table(outputs: list[Output]) -> Table:
         table.add_column(name)
     colors = {"created": "green", "changed": "yellow", "identical": "dim", "removed": "red"}
     for document, row in statuses.items():
-        table.add_row(document, *(f"[{colors[row[name]]}]{row[name]}[/]" if name in row else ""
+        table.add_row(escape(document), *(f"[{colors[row[name]]}]{row[name]}[/]" if name in row else ""
                                   for name in formats))
     return table
 
 
-def _json_result(result: dict) -> dict:
+def _json_result(result: dict, strict: bool) -> dict:
     prepared: Prepared | None = result["prepared"]
     findings: list[Finding] = result["findings"]
     output: dict = {
         "term_sheet": result["term_sheet"],
-        "ok": not errors(findings),
+        "ok": not (findings if strict else errors(findings)),
         "findings": [finding.as_dict() for finding in findings],
     }
     if prepared and prepared.deal:
@@ -192,9 +192,9 @@ def _print_result(path: str, findings: list[Finding], prepared: Prepared | None)
 
 def _print_summary(deal: Deal) -> None:
     info = deal.deal
-    console.print(f"[bold]{info.title}[/bold] (Exhibit {info.exhibit}), dated "
+    console.print(f"[bold]{escape(info.title)}[/bold] (Exhibit {escape(info.exhibit)}), dated "
                   f"{longdate(info.date)}")
-    console.print(f"{deal.company.legal_name} and {len(deal.lenders)} lenders; "
+    console.print(f"{escape(deal.company.legal_name)} and {len(deal.lenders)} lenders; "
                   f"{len(deal.closings)} closing(s), {len(deal.notes)} note(s)")
 
 
@@ -205,9 +205,9 @@ def _schedule_table(deal: Deal) -> Table:
     if schedule.has_additional_warrants:
         table.add_column("Additional Warrants", justify="right")
     for closing in schedule.closings:
-        table.add_column(f"{closing.notes.name} / Purchase Price", justify="right")
+        table.add_column(escape(f"{closing.notes.name} / Purchase Price"), justify="right")
         if closing.warrants:
-            table.add_column(f"{closing.warrants.name} Warrant Shares", justify="right")
+            table.add_column(escape(f"{closing.warrants.name} Warrant Shares"), justify="right")
 
     def cells(additional: int | None, principal: dict, warrant_shares: dict) -> list[str]:
         row = [shares(additional or 0)] if schedule.has_additional_warrants else []
@@ -219,7 +219,7 @@ def _schedule_table(deal: Deal) -> Table:
         return row
 
     for row in schedule.rows:
-        table.add_row(row.lender.legal_name,
+        table.add_row(escape(row.lender.legal_name),
                       *cells(row.additional_warrants, row.principal, row.warrant_shares))
     totals = schedule.totals
     table.add_row("[bold]Total[/bold]", *cells(totals.additional_warrants, totals.principal,
@@ -229,12 +229,12 @@ def _schedule_table(deal: Deal) -> Table:
 
 def _findings_table(findings: list[Finding]) -> Table:
     table = Table(title="Findings", title_justify="left")
-    table.add_column("Where", no_wrap=True)
+    table.add_column("Where", overflow="fold")
     table.add_column("Severity")
     table.add_column("Finding", overflow="fold", ratio=1)
     for finding in findings:
         color = "red" if finding.severity is Severity.ERROR else "yellow"
-        where = f"{finding.mark.file}\nline {finding.mark.line}" if finding.mark else ""
+        where = escape(str(finding.mark)) if finding.mark else ""
         text = f"[bold]{escape(finding.path)}[/bold]: {escape(finding.message)}"
         if finding.fix:
             text += f"\n[dim]→ {escape(finding.fix)}[/dim]"

@@ -49,7 +49,8 @@ def render_html(job: DocumentJob) -> tuple[str, list[Finding]]:
         raise RenderError([Finding("render.template-syntax", Severity.ERROR,
                                    Mark(f"templates/{exc.name or job.kind.template}",
                                         exc.lineno), "", exc.message or "syntax error")]) from exc
-    except (jinja2.UndefinedError, jinja2.TemplateNotFound, TypeError, ValueError) as exc:
+    except (jinja2.TemplateError, AttributeError, KeyError, IndexError, TypeError, ValueError,
+            ArithmeticError) as exc:
         raise RenderError([Finding("render.template", Severity.ERROR, _template_mark(exc, job),
                                    job.name, str(exc), "fix the template or the term sheet")]) from exc
     return number_document(html, job.kind.template)

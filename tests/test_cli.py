@@ -92,3 +92,18 @@ def test_console_script_runs_outside_the_test_process():
     result = subprocess.run([sys.executable, "-m", "generator", "validate", str(AMENDMENT_2)],
                             capture_output=True, text=True, check=False)
     assert result.returncode == 0, result.stderr
+
+
+def test_names_that_look_like_rich_markup_are_printed_as_written(tmp_path):
+    path = tmp_path / "deal.yaml"
+    path.write_text(replace_once(AMENDMENT_2.read_text(), "legal_name: Omicron Master Trust",
+                                 'legal_name: "Omicron [b]Master[/b] Trust [/]"'))
+    result = runner.invoke(app, ["validate", str(path)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "Omicron [b]Master[/b] Trust [/]" in result.output
+
+
+def test_json_ok_follows_strict():
+    result = runner.invoke(app, ["validate", "--json", "--strict", str(AMENDMENT_1)])
+    assert result.exit_code == 1
+    assert json.loads(result.output)[0]["ok"] is False
