@@ -17,7 +17,7 @@ from .findings import Finding, Severity
 from .formatting import money, percent, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
-from .templates import clause_needs
+from .templates import NOTE_TEMPLATE, template_needs
 
 WARNING = Severity.WARNING
 
@@ -78,11 +78,10 @@ def check_references(sheet: TermSheet, source: SourceMap,
     for i, section in enumerate(sheet.amendment.sections):
         ref("clause", clauses, section, ("amendment", "sections", i))
         if section in clauses:
-            findings += _clause_needs(sheet, source, section, ("amendment", "sections", i))
-    if sheet.closings and sheet.note_terms is None:
-        findings.append(source.finding(
-            "note-terms.missing", ("closings",), "the closings issue notes but the term sheet "
-            "has no note_terms", "add note_terms: (interest, installments, call price)"))
+            findings += _template_needs(sheet, source, f"clauses/{section}.html.j2",
+                                        f"the {section!r} section", ("amendment", "sections", i))
+    if sheet.closings:
+        findings += _template_needs(sheet, source, NOTE_TEMPLATE, "the note form", ("closings",))
     return findings
 
 
@@ -94,15 +93,28 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
             *_fees(sheet, deal, source), *_dates(sheet, deal, source)]
 
 
-def _clause_needs(sheet: TermSheet, source: SourceMap, section: str,
-                  path: PathKey) -> Iterator[Finding]:
-    for need in clause_needs(section):
-        if not getattr(sheet, need):
+def _template_needs(sheet: TermSheet, source: SourceMap, template: str, what: str,
+                    path: PathKey) -> Iterator[Finding]:
+    agreements = {agreement.id for agreement in sheet.agreements}
+    for need in template_needs(template):
+        kind, _, name = need.partition(":")
+        if kind == "agreement" and name not in agreements:
+            yield source.finding(
+                "ref.template-needs", path,
+                f"{what} refers to the agreement {name!r}, which the term sheet does not declare",
+                f"declare `{name}` under agreements: (title and date)")
+        elif kind == "administrative_agent" and not any(l.administrative_agent
+                                                        for l in sheet.lenders):
+            yield source.finding(
+                "ref.template-needs", path,
+                f"{what} names the Administrative Agent, and no lender is one",
+                "add `administrative_agent: true` to that lender")
+        elif kind not in ("agreement", "administrative_agent") and not getattr(sheet, kind):
             yield source.finding(
                 "ref.clause-needs", path,
-                f"the {section!r} section is written from the term sheet's `{need}:`, "
-                "which this term sheet does not have",
-                f"add `{need}:` (see term_sheets/ for examples), or remove the section")
+                f"{what} is written from the term sheet's `{kind}:`, which this term sheet "
+                "does not have", f"add `{kind}:` (see term_sheets/ for examples), or remove "
+                "the section")
 
 
 def _unknown(source: SourceMap, kind: str, known: set[str], value: str,

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from .deal import Deal, Note
+from .templates import NOTE_TEMPLATE
 
 
 @dataclass(frozen=True)
@@ -54,7 +55,7 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("schedule-a", "schedule_a/schedule_a.html.j2", False, _single,
                  lambda deal, _: "schedule-a",
                  lambda deal, _: f"Schedule A to {deal.deal.title}"),
-    DocumentKind("note", "note/note.html.j2", True, _per_note, _note_stem("note"),
+    DocumentKind("note", NOTE_TEMPLATE, True, _per_note, _note_stem("note"),
                  lambda deal, note: f"Senior Convertible Note No. {note.number} "
                                     f"({note.lender.legal_name})"),
     DocumentKind("conversion-notice", "conversion_notice/conversion_notice.html.j2", True,

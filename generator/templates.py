@@ -7,6 +7,7 @@ from pathlib import Path
 
 TEMPLATES_DIR = Path(__file__).resolve().parent.parent / "templates"
 CLAUSES_DIR = TEMPLATES_DIR / "clauses"
+NOTE_TEMPLATE = "note/note.html.j2"
 
 
 def clause_names() -> list[str]:
@@ -15,15 +16,16 @@ def clause_names() -> list[str]:
                   if not path.name.startswith("_"))
 
 
-_NEEDS = re.compile(r"^\{#-? needs: ([\w ]+?) -?#\}$", re.MULTILINE)
+_NEEDS = re.compile(r"^\{#-? needs: ([\w: ]+?) -?#\}$")
 
 
-def clause_needs(name: str) -> tuple[str, ...]:
-    """The term-sheet sections a clause cannot be written without.
+def template_needs(template: str) -> tuple[str, ...]:
+    """What a template cannot be written without, as its first line declares it.
 
-    A clause declares them on its first line, `{#- needs: registration closings -#}`, so
-    that a term sheet naming the clause without them fails validation, not rendering.
+    `{#- needs: registration closings agreement:loan_agreement_2004 administrative_agent -#}`:
+    term-sheet sections, agreements by id, a lender that is the Administrative Agent. So a
+    term sheet lacking them fails validation at its own line, not rendering in a template.
     """
-    text = (CLAUSES_DIR / f"{name}.html.j2").read_text(encoding="utf-8")
-    match = _NEEDS.search(text.split("\n", 1)[0])
+    with (TEMPLATES_DIR / template).open(encoding="utf-8") as handle:
+        match = _NEEDS.match(handle.readline().rstrip("\n"))
     return tuple(match.group(1).split()) if match else ()

@@ -231,3 +231,13 @@ def test_null_is_not_a_name(write_sheet):
     with pytest.raises(TermSheetError) as caught:
         prepare(write_sheet(text))
     assert "'null' is YAML's empty value" in caught.value.findings[0].message
+
+
+def test_the_note_form_needs_the_agreements_it_names(write_sheet):
+    text = AMENDMENT_1.read_text()
+    start = text.index("  - id: loan_agreement_2004")
+    text = text[:start] + text[text.index("\n\nlenders:", start) + 1:]
+    errors = [(f.code, f.message) for f in prepare(write_sheet(text)).findings
+              if f.severity is Severity.ERROR]
+    assert errors == [("ref.template-needs", "the note form refers to the agreement "
+                       "'loan_agreement_2004', which the term sheet does not declare")]
