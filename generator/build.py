@@ -16,7 +16,7 @@ from .deal import Deal
 from .documents import DocumentJob, plan
 from .errors import OutputError, RenderError
 from .findings import Finding, Mark, Severity
-from .fonts import uncovered_characters
+from .fonts import describe, uncovered_characters
 from .output import WriteStatus, write_atomic
 from .rendering import render_html
 from .textextract import text_of_html
@@ -54,9 +54,8 @@ def _glyph_findings(job: DocumentJob, html: str) -> list[Finding]:
     missing = uncovered_characters(text_of_html(html))
     if not missing:
         return []
-    shown = ", ".join(f"{char!r} (U+{ord(char):04X})" for char in missing)
     return [Finding("render.missing-glyph", Severity.ERROR, Mark(f"templates/{job.kind.template}", 1),
-                    job.name, f"no bundled font has a glyph for {shown}",
+                    job.name, f"no bundled font has a glyph for {describe(missing)}",
                     "spell the value without it, or add a font that covers it")]
 
 

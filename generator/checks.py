@@ -14,6 +14,7 @@ from decimal import Decimal
 from .calculations import additional_warrant_shares
 from .deal import Deal
 from .findings import Finding, Severity
+from .fonts import describe, uncovered_characters
 from .formatting import money, percent, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
@@ -90,7 +91,7 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
     return [*_allocations(sheet, source), *_stated_warrant_shares(sheet, deal, source),
             *_stated_totals(sheet, deal, source),
             *_additional_warrants(sheet, deal, source), *_unallocated_lenders(sheet, source),
-            *_fees(sheet, deal, source), *_dates(sheet, deal, source)]
+            *_fees(sheet, deal, source), *_dates(sheet, deal, source), *_glyphs(sheet, source)]
 
 
 def _template_needs(sheet: TermSheet, source: SourceMap, template: str, what: str,
@@ -140,6 +141,27 @@ def _duplicates(source: SourceMap, section: str, ids: list[str], key: str,
                                  "give each its own id, or merge the two")
         else:
             first[value] = index
+
+
+def _glyphs(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    """Characters of a value that no bundled font can draw, at the value's line."""
+    for path, text in _strings(sheet.model_dump(by_alias=True)):
+        # The bundled serif draws all of Latin-1: only other text needs the fonts' maps.
+        if max(map(ord, text), default=0) > 0xFF and (missing := uncovered_characters(text)):
+            yield source.finding("text.missing-glyph", path,
+                                 f"no bundled font can draw {describe(missing)}",
+                                 "spell the value without it, or add a font that covers it")
+
+
+def _strings(value: object, path: PathKey = ()) -> Iterator[tuple[PathKey, str]]:
+    if isinstance(value, str):
+        yield path, value
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from _strings(item, path + (key,))
+    elif isinstance(value, list | tuple):
+        for index, item in enumerate(value):
+            yield from _strings(item, path + (index,))
 
 
 def _repeated(source: SourceMap, path: PathKey, values: list[str], what: str) -> Iterator[Finding]:

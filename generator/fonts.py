@@ -105,3 +105,8 @@ def uncovered_characters(text: str) -> list[str]:
         if char not in seen and ord(char) not in covered and not _never_drawn(char):
             seen[char] = None
     return list(seen)
+
+
+def describe(characters: list[str]) -> str:
+    """`['🚀']` -> `'🚀' (U+1F680)`, for messages."""
+    return ", ".join(f"{char!r} (U+{ord(char):04X})" for char in characters)

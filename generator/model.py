@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .values import (Count, Coverage, Date, Exhibit, Flag, Identifier, Money, MonthDay, Name,
-                     Rate, Shares, Text)
+                     Rate, Shares, Text, TimeOfDay)
 
 
 class Model(BaseModel):
@@ -266,11 +266,11 @@ class Waivers(Model):
 
 
 class PublicAnnouncement(Model):
-    press_release_by: Text
+    press_release_by: TimeOfDay
     """Time of day by which the press release issues: "11:00 a.m."."""
     press_release_date: Date
     """Date of the press release."""
-    form_8k_by: Text
+    form_8k_by: TimeOfDay
     """Time of day by which the Form 8-K is filed: "4:30 p.m."."""
     form_8k_business_days: Count | None = None
     """File the 8-K this many Business Days after the date hereof; omitted: the same day."""

@@ -20,6 +20,7 @@ _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
 _EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
 
 
 _NULLS = frozenset({"null", "Null", "NULL", "~"})
@@ -120,6 +121,14 @@ def parse_month_day(value: Any) -> tuple[int, int]:
     return month, day
 
 
+def parse_time_of_day(value: Any) -> str:
+    """A time of day as contracts write it: `11:00 a.m.`, `4:30 p.m.`."""
+    text = _text(value, "a time of day")
+    if not _TIME_OF_DAY.match(text):
+        raise ValueError(f"{text!r} is not a time of day; write it like 11:00 a.m. or 4:30 p.m.")
+    return text
+
+
 def parse_bool(value: Any) -> bool:
     """Only `true` or `false`: YAML 1.1 would also read yes, no, on, off, y and n."""
     if isinstance(value, bool):
@@ -201,5 +210,7 @@ Text = Annotated[str, BeforeValidator(parse_text),
                  WithJsonSchema({"type": "string", "minLength": 1})]
 Identifier = Annotated[str, BeforeValidator(parse_identifier),
                        WithJsonSchema({"type": "string", "pattern": _IDENTIFIER.pattern})]
+TimeOfDay = Annotated[str, BeforeValidator(parse_time_of_day),
+                     WithJsonSchema({"type": "string", "pattern": _TIME_OF_DAY.pattern})]
 Exhibit = Annotated[str, BeforeValidator(parse_exhibit),
                     WithJsonSchema({"type": "string", "pattern": _EXHIBIT.pattern})]

@@ -169,8 +169,12 @@ def test_a_lender_named_in_chinese_or_arabic_renders(write_sheet):
 def test_a_character_no_font_covers_is_a_finding(write_sheet):
     text = replace_once(AMENDMENT_1.read_text(), "legal_name: Midsummer Investment Ltd.",
                         "legal_name: Midsummer \U000F0000 Ltd.")
-    with pytest.raises(RenderError) as caught:
-        render_documents(prepare(write_sheet(text)).deal, ["schedule-a"])
+    prepared = prepare(write_sheet(text))
+    (finding,) = [f for f in prepared.findings if f.code == "text.missing-glyph"]
+    assert (finding.code, finding.path, finding.mark.line) == (
+        "text.missing-glyph", "lenders[5].legal_name", 85)
+    with pytest.raises(RenderError) as caught:  # and rendering would stop too
+        render_documents(prepared.deal, ["schedule-a"])
     assert {f.code for f in caught.value.findings} == {"render.missing-glyph"}
     assert "U+F0000" in caught.value.findings[0].message
 

@@ -64,6 +64,10 @@ CASES = {
         "administrative_agent: true", "administrative_agent: NO",
         "t.yaml:77: error: lenders[1].administrative_agent: 'NO' is not true or false; "
         "write true or false [model.value]"),
+    "a time of day written loosely": (
+        'press_release_by: "11:00 a.m."', "press_release_by: 11am",
+        "t.yaml:224: error: public_announcement.press_release_by: '11am' is not a time of day; "
+        "write it like 11:00 a.m. or 4:30 p.m. [model.value]"),
     "misspelt key": (
         "  notice_attention: Chief", "  notice_atention: Chief",
         "t.yaml:23: error: company.notice_atention: unknown key 'notice_atention'; did you "
