@@ -58,6 +58,9 @@ def _finding(error: dict, source: SourceMap) -> Finding:
     if kind == "missing":
         return source.finding("model.missing", path, f"{path[-1]!r} is required",
                               "add it (see the README's term-sheet reference)")
+    if kind == "too_short":
+        return source.finding("model.empty", path, f"{path[-1]!r} needs at least one entry",
+                              "add one (see the README's term-sheet reference)")
     message = error["msg"].removeprefix("Value error, ")
     if kind == "literal_error":
         message = f"{error['input']!r} is not allowed; {error['msg'][0].lower()}{error['msg'][1:]}"

@@ -84,7 +84,12 @@ def parse_shares(value: Any) -> int:
 
 def parse_count(value: Any) -> int:
     """A count of days, months or installments: a whole number above zero."""
-    number = parse_shares(value)
+    if isinstance(value, int) and not isinstance(value, bool):
+        return value
+    text = _text(value, "a whole number")
+    if not _INTEGER.match(text):
+        raise ValueError(f"{text!r} is not a whole number; write it like 42")
+    number = int(text.replace(",", "").replace("_", ""))
     if number <= 0:
         raise ValueError(f"must be at least 1, not {number}")
     return number

@@ -68,6 +68,17 @@ CASES = {
         'press_release_by: "11:00 a.m."', "press_release_by: 11am",
         "t.yaml:224: error: public_announcement.press_release_by: '11am' is not a time of day; "
         "write it like 11:00 a.m. or 4:30 p.m. [model.value]"),
+    "a count in words": (
+        "maturity_months: 42\n    warrants:\n      exhibit: C-1",
+        "maturity_months: forty-two\n    warrants:\n      exhibit: C-1",
+        "t.yaml:116: error: closings[0].notes.maturity_months: 'forty-two' is not a whole "
+        "number; write it like 42 [model.value]"),
+    "an empty list of sections": (
+        "  sections:\n    - prior_securities_exercise\n    - closings\n    - other_amendments\n"
+        "    - registration_rights\n    - continued_validity\n    - closing_mechanics\n"
+        "    - miscellaneous\n", "  sections: []\n",
+        "t.yaml:240: error: amendment.sections: 'sections' needs at least one entry; add one "
+        "(see the README's term-sheet reference) [model.empty]"),
     "misspelt key": (
         "  notice_attention: Chief", "  notice_atention: Chief",
         "t.yaml:23: error: company.notice_atention: unknown key 'notice_atention'; did you "
