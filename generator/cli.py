@@ -37,14 +37,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="Print the result as JS
 StrictOption = Annotated[bool, typer.Option("--strict", help="Treat warnings as errors.")]
 
 
-@app.command()
+@app.command(help="Check term sheets and print their findings and derived figures "
+             "(Schedule A). Nothing is rendered. Exit status 1 if any term sheet has errors "
+             "(or, with --strict, warnings).")
 def validate(term_sheets: TermSheets, as_json: JsonOption = False,
              strict: StrictOption = False) -> None:
-    """Check term sheets and print their findings and derived figures (Schedule A).
-
-    Nothing is rendered. Exit status 1 if any term sheet has errors (or, with --strict,
-    warnings).
-    """
     results = []
     failed = False
     for path in term_sheets:
@@ -65,7 +62,12 @@ def validate(term_sheets: TermSheets, as_json: JsonOption = False,
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command()
+@app.command(help="Render a deal's documents as HTML, PDF and Word files into "
+             "OUT/<deal id>/. The term sheet is checked and every document rendered and "
+             "checked before anything is written: on any error nothing in the output folder "
+             "changes. Files whose bytes are unchanged are left alone; files an earlier build "
+             "made for documents that no longer exist (a lender who left) are removed, for the "
+             "kinds and formats this run makes.")
 def render(
     term_sheet: Annotated[Path, typer.Argument(help="The term sheet YAML file.", exists=True,
                                                dir_okay=False, readable=True)],
@@ -77,13 +79,6 @@ def render(
                                       "a subfolder named after the deal id.")] = Path("output"),
     strict: StrictOption = False,
 ) -> None:
-    """Render a deal's documents as HTML, PDF and Word files.
-
-    The term sheet is checked first and every document is rendered and checked before
-    anything is written: on any error nothing in the output folder changes. Files whose
-    bytes are unchanged are left alone; files an earlier build made for documents that
-    no longer exist (a lender who left) are removed.
-    """
     chosen = [name.strip() for name in formats.split(",") if name.strip()]
     unknown = [name for name in chosen if name not in FORMATS]
     if unknown or not chosen:
