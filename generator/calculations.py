@@ -126,13 +126,6 @@ def column_total(values: Iterable[_Number]) -> _Number:
         return sum(values)
 
 
-def fee_adjusted_purchase_price(principal: Decimal, reimbursement: Decimal) -> Decimal:
-    """What a lender pays at closing less its fee reimbursement (Amendment No. 1, Section 8.1)."""
-    if _non_negative("reimbursement", reimbursement) > _non_negative("principal", principal):
-        raise ValueError(f"reimbursement {reimbursement} exceeds the purchase price {principal}")
-    return _EXACT.subtract(principal, reimbursement)
-
-
 # --- Dates. ---
 
 

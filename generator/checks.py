@@ -11,7 +11,7 @@ import difflib
 from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
-from .calculations import additional_warrant_shares
+from .calculations import additional_warrant_shares, column_total
 from .deal import Deal
 from .findings import Finding, Severity
 from .fonts import describe, uncovered_characters
@@ -218,14 +218,14 @@ def _allocations(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
         aggregate = closing.notes.aggregate_principal
         path: PathKey = ("closings", closing_index, "notes", "aggregate_principal")
         if percents:
-            total = sum(percents, Decimal(0))
+            total = column_total(percents)
             if total != 100:
                 yield source.finding(
                     "schedule-a.percent-total", path,
                     f"the lenders' percentages of the {closing.name} add up to "
                     f"{percent(total)}, not 100%", "correct the percentages")
             continue
-        total = sum(amounts, Decimal(0))
+        total = column_total(amounts)
         if amounts and total != aggregate:
             difference = total - aggregate
             # A split of the aggregate into whole dollars can be off by up to half a

@@ -119,7 +119,6 @@ class Deal:
     company: Company
     agreements: dict[str, Agreement]
     lenders: tuple[Lender, ...]
-    lenders_by_id: dict[str, Lender]
     prior_securities_exercise: PriorSecuritiesExercise | None
     additional_warrants: AdditionalWarrants | None
     closings: tuple[Closing, ...]
@@ -154,7 +153,6 @@ def derive(sheet: TermSheet) -> Deal:
         company=sheet.company,
         agreements=agreements,
         lenders=lenders,
-        lenders_by_id=by_id,
         prior_securities_exercise=exercise and PriorSecuritiesExercise(
             agreements[exercise.agreement], exercise.notes_converted,
             exercise.warrant_shares_exercised, exercise.also_exercised,
@@ -230,12 +228,13 @@ def derive_schedule_a(sheet: TermSheet, lenders: dict[str, Lender]) -> ScheduleA
         rows.append(ScheduleRow(lenders[row.lender], row.additional_warrants, principal,
                                 _warrant_shares(sheet, principal)))
     has_additional = any(row.additional_warrants is not None for row in sheet.schedule_a)
+    column_total = calculations.column_total
     totals = ScheduleTotals(
-        additional_warrants=sum(row.additional_warrants or 0 for row in rows)
+        additional_warrants=column_total(row.additional_warrants or 0 for row in rows)
         if has_additional else None,
-        principal={c.id: sum((r.principal.get(c.id, Decimal(0)) for r in rows), Decimal(0))
+        principal={c.id: column_total(r.principal.get(c.id, Decimal(0)) for r in rows)
                    for c in sheet.closings},
-        warrant_shares={c.id: sum(r.warrant_shares.get(c.id, 0) for r in rows)
+        warrant_shares={c.id: column_total(r.warrant_shares.get(c.id, 0) for r in rows)
                         for c in sheet.closings if c.warrants},
     )
     return ScheduleA(tuple(sheet.closings), tuple(rows), totals, has_additional)

@@ -148,8 +148,6 @@ class WarrantSeries(Model):
     """Defined term for the warrants of this closing: "April Warrants I"."""
     coverage_percent: Coverage
     """Warrant shares as a percentage of the shares the note principal converts into."""
-    exercise_price: Money | None = None
-    """Exercise price per share, if stated."""
 
 
 class Closing(Model):

@@ -13,7 +13,6 @@ from generator.calculations import (
     allocate_pro_rata,
     column_total,
     conversion_shares,
-    fee_adjusted_purchase_price,
     installment_schedule,
     interest_for_period,
     interest_payment_dates,
@@ -224,20 +223,6 @@ def test_column_total_is_exact_beyond_the_default_decimal_precision() -> None:
     assert column_total([big, D("0.01")]) == D("1" + "0" * 30 + ".01")
     assert column_total([45_734, 100_615]) == 146_349
     assert column_total([]) == 0
-
-
-def test_fee_reimbursements_reduce_what_rockmore_pays() -> None:
-    # Amendment No. 1, Section 8.1 and Amendment No. 2, Section 6.1.
-    assert fee_adjusted_purchase_price(D("3333333"), D("30000")) == D("3303333")
-    assert fee_adjusted_purchase_price(D("1666667"), D("15000")) == D("1651667")
-    assert fee_adjusted_purchase_price(D("30000"), D("30000")) == D("0")
-
-
-def test_fee_reimbursement_cannot_exceed_the_price() -> None:
-    with pytest.raises(ValueError, match="exceeds the purchase price"):
-        fee_adjusted_purchase_price(D("20000"), D("30000"))
-    with pytest.raises(ValueError, match="reimbursement must not be negative"):
-        fee_adjusted_purchase_price(D("20000"), D("-1"))
 
 
 # --- Dates. ---
