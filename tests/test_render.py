@@ -147,14 +147,21 @@ def test_a_changed_conversion_price_changes_every_document(write_sheet):
 
 
 def test_values_are_data_never_template_code(write_sheet):
+    from generator.textextract import text_of_docx, text_of_pdf
+    from generator.writers import WRITERS
     hostile = 'Smith & Jones <Capital> "A" LLC {{ 7*7 }}'
     text = replace_once(AMENDMENT_1.read_text(), "legal_name: Midsummer Investment Ltd.",
                         f"legal_name: '{hostile}'")
-    rendered = documents(write_sheet(text), "note", "amendment")
-    note = rendered["note-third-midsummer"]
-    assert hostile in text_of_html(note)
-    assert "<Capital>" not in note and "49" not in text_of_html(note).split("LLC")[1][:10]
-    assert hostile in text_of_html(rendered["amendment-1"])
+    deal = prepare(write_sheet(text)).deal
+    rendered = {d.name: d for d in render_documents(deal, ["note", "amendment", "schedule-a"])}
+    for name in ("note-third-midsummer", "amendment-1", "schedule-a"):
+        assert hostile in text_of_html(rendered[name].html), name
+    assert "<Capital>" not in rendered["schedule-a"].html  # escaped, not a tag
+    schedule = rendered["schedule-a"]
+    expected = normalize_words(hostile)
+    for words in (normalize_words(text_of_pdf(WRITERS["pdf"].render(schedule))),
+                  normalize_words(text_of_docx(WRITERS["docx"].render(schedule)))):
+        assert any(words[i:i + len(expected)] == expected for i in range(len(words))), words
 
 
 def test_a_lender_named_in_chinese_or_arabic_renders(write_sheet):
