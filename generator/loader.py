@@ -9,6 +9,9 @@ term sheet never needs: explicit tags, duplicate keys, runaway aliases and nesti
 
 from __future__ import annotations
 
+import hashlib
+import os
+import stat
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -53,6 +56,8 @@ class SourceMap:
 
     file: str
     marks: dict[PathKey, Mark] = field(default_factory=dict)
+    sha256: str = ""
+    """Of the bytes read: the manifest records which term sheet a build was made from."""
 
     def locate(self, path: PathKey) -> Mark:
         """The mark of `path`, or of its nearest written ancestor (a missing key's parent)."""
@@ -77,12 +82,7 @@ def load_yaml(path: Path) -> LoadedYaml:
     """Read `path` as term-sheet YAML; raise TermSheetError with every problem found."""
     name = str(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _fail(name, 1, "yaml.size",
-                        f"the file is {size:,} bytes; a term sheet is at most {MAX_FILE_BYTES:,}",
-                        "check that this is the term sheet you meant")
-        raw = path.read_bytes()
+        raw = _read_limited(path, name)
     except OSError as exc:
         raise _fail(name, 1, "file.unreadable", f"cannot read the file: {exc.strerror}",
                     "check the path") from exc
@@ -95,9 +95,39 @@ def load_yaml(path: Path) -> LoadedYaml:
     return parse_yaml(text, name)
 
 
+def _read_limited(path: Path, name: str) -> bytes:
+    """The bytes of a file or a pipe, never more than MAX_FILE_BYTES of them.
+
+    A device (/dev/zero), socket or folder is refused before anything is read. The size
+    a pipe reports is 0, so the limit is enforced on what is read, not on what stat says.
+    """
+    # Non-blocking, so that opening a named pipe no one writes to does not hang.
+    descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
+    with open(descriptor, "rb", buffering=0) as handle:
+        info = os.fstat(descriptor)
+        if not (stat.S_ISREG(info.st_mode) or stat.S_ISFIFO(info.st_mode)):
+            raise _fail(name, 1, "file.special", "this is a device, socket or folder, not a "
+                        "file", "give the path of the term sheet's YAML file")
+        if info.st_size > MAX_FILE_BYTES:
+            raise _too_big(name, f"the file is {info.st_size:,} bytes")
+        os.set_blocking(descriptor, True)
+        raw = b""
+        # A pipe hands over a buffer at a time: read until the end or past the limit.
+        while len(raw) <= MAX_FILE_BYTES and (chunk := handle.read(MAX_FILE_BYTES + 1 - len(raw))):
+            raw += chunk
+    if len(raw) > MAX_FILE_BYTES:
+        raise _too_big(name, f"the input is more than {MAX_FILE_BYTES:,} bytes")
+    return raw
+
+
+def _too_big(name: str, what: str) -> TermSheetError:
+    return _fail(name, 1, "yaml.size", f"{what}; a term sheet is at most {MAX_FILE_BYTES:,}",
+                 "check that this is the term sheet you meant")
+
+
 def parse_yaml(text: str, name: str) -> LoadedYaml:
     """Parse YAML text named `name` (used in messages) into plain data and its source map."""
-    source = SourceMap(name)
+    source = SourceMap(name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
     try:
         _check_shape(text, name)
         root = yaml.compose(text, Loader=_LOADER)

@@ -11,8 +11,8 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .values import (Count, Coverage, Date, Exhibit, Flag, Identifier, Money, MonthDay, Name,
-                     Rate, Shares, Text, TimeOfDay)
+from .values import (ClosingId, Count, Coverage, Date, Exhibit, Flag, Identifier, Money,
+                     MonthDay, Name, Rate, Shares, Text, TimeOfDay)
 
 
 class Model(BaseModel):
@@ -151,8 +151,9 @@ class WarrantSeries(Model):
 
 
 class Closing(Model):
-    id: Identifier
-    """Id used by Schedule A and fee reimbursements: "third"."""
+    id: ClosingId
+    """Id used by Schedule A and fee reimbursements: "third" (no "-": it is part of the
+    note's file names, note-<closing>-<lender>)."""
     name: Name
     """Name of the closing: "Third Closing"."""
     date: Date | None = None

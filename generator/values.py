@@ -14,10 +14,27 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
-_NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d[\d_]*(\.\d+)?$")
-_INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d[\d_]*$")
+# Whole numbers as written: digits grouped in threes by commas (20,000,000), or not
+# grouped at all (20000000); no leading zero, no underscores. A figure grouped any other
+# way (0,020,000,000 or 20_000_000_) is a typo until shown otherwise.
+_WHOLE = r"(?:[1-9]\d{0,2}(?:,\d{3})+|0|[1-9]\d*)"
+_NUMBER = re.compile(rf"^{_WHOLE}(?:\.\d+)?$")
+_INTEGER = re.compile(rf"^{_WHOLE}$")
+_FIGURE_LIKE = re.compile(r"^[\d,_]+(?:\.\d+)?$")  # digits and separators: a mistyped figure
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+# No "-": a note's files are named note-<closing>-<lender>, and lender ids may hold "-",
+# so closing "third" with lender "a-b" and closing "third-a" with lender "b" would both
+# be note-third-a-b. With closing ids free of "-" the first "-" after the closing ends it.
+_CLOSING_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+
+# Sane limits, far beyond any real deal: past them the calendar (year 9999) and
+# Decimal's 28 digits run out, and a typo is the likelier explanation.
+FIRST_DATE = dt.date(1900, 1, 1)
+LAST_DATE = dt.date(2199, 12, 31)
+MAX_AMOUNT = Decimal(10) ** 12  # dollars, exclusive: under a trillion
+MAX_SHARES = 10**12 - 1
+MAX_COUNT = 1000  # days, months, installments: 1,000 months is 83 years
 _EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
@@ -47,12 +64,28 @@ def _decimal(value: Any, what: str, example: str) -> Decimal:
         text = text[1:]
     if text.startswith("-"):
         raise ValueError(f"{what} cannot be negative: {text}")
-    if not _NUMBER.match(text):
-        raise ValueError(f"{text!r} is not {what}; write it like {example}")
+    _check_figure(text, _NUMBER, what, example)
     try:
-        return Decimal(text.replace(",", "").replace("_", ""))
+        return Decimal(text.replace(",", ""))
     except InvalidOperation as exc:  # unreachable after the pattern, kept for safety of Decimal
         raise ValueError(f"{text!r} is not {what}") from exc
+
+
+def _check_figure(text: str, pattern: re.Pattern[str], what: str, example: str) -> None:
+    """Raise ValueError unless `text` matches `pattern`, saying what is wrong with its digits."""
+    if pattern.match(text):
+        return
+    whole = text.split(".", 1)[0]
+    if not _FIGURE_LIKE.match(text):
+        reason = ""
+    elif "_" in whole:
+        reason = "digits are grouped with commas, not underscores"
+    elif whole.startswith("0") and whole != "0":
+        reason = "a figure does not start with 0"
+    else:
+        reason = "commas go between groups of three digits, counted from the right"
+    raise ValueError(f"{text!r} is not {what}" + (f" ({reason})" if reason else "")
+                     + f"; write it like {example}")
 
 
 def parse_money(value: Any) -> Decimal:
@@ -60,6 +93,8 @@ def parse_money(value: Any) -> Decimal:
     amount = _decimal(value, "an amount of money", "20,000,000 or 25.51")
     if amount <= 0:
         raise ValueError(f"an amount must be more than zero, not {amount}")
+    if amount >= MAX_AMOUNT:
+        raise ValueError(f"an amount must be less than ${MAX_AMOUNT:,}, not {amount:,}")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{amount} has a fraction of a cent; amounts are in whole cents")
     return amount
@@ -77,9 +112,11 @@ def parse_shares(value: Any) -> int:
     text = _text(value, "a number of shares")
     if text.startswith("-"):
         raise ValueError(f"a number of shares cannot be negative: {text}")
-    if not _INTEGER.match(text):
-        raise ValueError(f"{text!r} is not a whole number; write it like 45,734")
-    return int(text.replace(",", "").replace("_", ""))
+    _check_figure(text, _INTEGER, "a whole number", "45,734")
+    number = int(text.replace(",", ""))
+    if number > MAX_SHARES:
+        raise ValueError(f"a number of shares is at most {MAX_SHARES:,}, not {number:,}")
+    return number
 
 
 def parse_count(value: Any) -> int:
@@ -87,11 +124,10 @@ def parse_count(value: Any) -> int:
     if isinstance(value, int) and not isinstance(value, bool):
         return value
     text = _text(value, "a whole number")
-    if not _INTEGER.match(text):
-        raise ValueError(f"{text!r} is not a whole number; write it like 42")
-    number = int(text.replace(",", "").replace("_", ""))
-    if number <= 0:
-        raise ValueError(f"must be at least 1, not {number}")
+    _check_figure(text, _INTEGER, "a whole number", "42")
+    number = int(text.replace(",", ""))
+    if not 1 <= number <= MAX_COUNT:
+        raise ValueError(f"must be at least 1 and at most {MAX_COUNT:,}, not {number:,}")
     return number
 
 
@@ -105,9 +141,14 @@ def parse_date(value: Any) -> dt.date:
         raise ValueError(f"{text!r} is not a date; write it as YYYY-MM-DD, like 2006-04-28")
     year, month, day = (int(part) for part in match.groups())
     try:
-        return dt.date(year, month, day)
+        date = dt.date(year, month, day)
     except ValueError as exc:
         raise ValueError(f"{text} is not a calendar date ({exc})") from exc
+    if not FIRST_DATE <= date <= LAST_DATE:
+        # Dates derived from it (a maturity 42 months on) must exist too.
+        raise ValueError(f"{text} is outside the dates a term sheet can use, "
+                         f"{FIRST_DATE.isoformat()} to {LAST_DATE.isoformat()}")
+    return date
 
 
 def parse_month_day(value: Any) -> tuple[int, int]:
@@ -167,8 +208,19 @@ def parse_identifier(value: Any) -> str:
     """An id that names a lender, closing or agreement; also used in output file names."""
     text = _text(value, "an id")
     if not _IDENTIFIER.match(text):
-        raise ValueError(f"{text!r} is not an id; use lowercase letters, digits, _ and -, "
-                         "starting with a letter (like rockmore or third)")
+        raise ValueError(f"{text!r} is not an id; use at most 64 lowercase letters, digits, _ "
+                         "and -, starting with a letter (like rockmore or third)")
+    return text
+
+
+def parse_closing_id(value: Any) -> str:
+    """A closing's id: an id without "-", so that note file names cannot collide."""
+    text = _text(value, "a closing id")
+    if not _CLOSING_ID.match(text):
+        raise ValueError(f"{text!r} is not a closing id; use at most 64 lowercase letters, "
+                         "digits and _, starting with a letter (like third), and no '-': a "
+                         "note's files are named note-<closing>-<lender>, so a '-' could give "
+                         "two notes one file name")
     return text
 
 
@@ -203,7 +255,8 @@ Rate = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_rate),
 Shares = Annotated[int, BeforeValidator(parse_shares),
                    WithJsonSchema({"type": ["string", "integer"], "description": "whole shares"})]
 Count = Annotated[int, BeforeValidator(parse_count),
-                  WithJsonSchema({"type": ["string", "integer"], "minimum": 1})]
+                  WithJsonSchema({"type": ["string", "integer"], "minimum": 1,
+                                  "maximum": MAX_COUNT})]
 Date = Annotated[dt.date, BeforeValidator(parse_date),
                  WithJsonSchema({"type": "string", "format": "date"})]
 MonthDay = Annotated[tuple[int, int], BeforeValidator(parse_month_day),
@@ -215,6 +268,8 @@ Text = Annotated[str, BeforeValidator(parse_text),
                  WithJsonSchema({"type": "string", "minLength": 1})]
 Identifier = Annotated[str, BeforeValidator(parse_identifier),
                        WithJsonSchema({"type": "string", "pattern": _IDENTIFIER.pattern})]
+ClosingId = Annotated[str, BeforeValidator(parse_closing_id),
+                      WithJsonSchema({"type": "string", "pattern": _CLOSING_ID.pattern})]
 TimeOfDay = Annotated[str, BeforeValidator(parse_time_of_day),
                      WithJsonSchema({"type": "string", "pattern": _TIME_OF_DAY.pattern})]
 Exhibit = Annotated[str, BeforeValidator(parse_exhibit),

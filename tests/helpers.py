@@ -14,3 +14,32 @@ def replace_once(text: str, old: str, new: str) -> str:
     """Replace exactly one occurrence, so a fixture cannot silently stop applying."""
     assert text.count(old) == 1, f"{old!r} occurs {text.count(old)} times"
     return text.replace(old, new)
+
+
+def with_lenders(count: int) -> str:
+    """Amendment No. 1 with `count` lenders (at least 2), each closing split among them.
+
+    The first lenders are the deal's own (Rockmore and Omicron are named by its
+    assignment, counsel and fee clauses); the rest are made up. Principal is split in
+    whole dollars with the remainder on the first rows, so the totals are exact and
+    warrant shares are left for the checks to derive.
+    """
+    import yaml
+
+    data = yaml.load(AMENDMENT_1.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
+    kept = min(count, len(data["lenders"]))
+    rows = {row["lender"]: row for row in data["schedule_a"]}
+    lenders = data["lenders"][:kept] + [
+        {"id": f"lender_{number:03}", "legal_name": f"Lender {number} Capital, L.P."}
+        for number in range(kept + 1, count + 1)]
+    aggregates = {closing["id"]: int(closing["notes"]["aggregate_principal"].replace(",", ""))
+                  for closing in data["closings"]}
+    data["lenders"] = lenders
+    data["schedule_a"] = []
+    for index, lender in enumerate(lenders):
+        principal = {closing: str(total // count + (index < total % count))
+                     for closing, total in aggregates.items()}
+        additional = rows[lender["id"]]["additional_warrants"] if lender["id"] in rows else "0"
+        data["schedule_a"].append({"lender": lender["id"], "additional_warrants": additional,
+                                   "principal": principal})
+    return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)

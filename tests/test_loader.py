@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
+
 import pytest
 
 from generator.errors import TermSheetError
 from generator.loader import MAX_DEPTH, parse_yaml
 from generator.termsheet import parse_term_sheet
 
-from tests.helpers import replace_once
+from tests.helpers import AMENDMENT_1, replace_once
 
 
 def messages(text: str, name: str = "t.yaml") -> list[str]:
@@ -96,3 +100,32 @@ def test_names_are_normalized_to_nfc(amendment_1_text):
                         f"legal_name: {decomposed}")
     sheet = parse_term_sheet(text).sheet
     assert sheet.lenders[2].legal_name == "Crédit Agricole"
+
+
+# Issue 11, case 4: `dealdocs validate /dev/zero` read until memory ran out.
+def test_a_device_is_refused_before_reading():
+    from generator.loader import load_yaml
+    with pytest.raises(TermSheetError) as caught:
+        load_yaml(Path("/dev/zero"))
+    assert caught.value.findings[0].format() == (
+        "/dev/zero:1: error: this is a device, socket or folder, not a file; give the path of "
+        "the term sheet's YAML file [file.special]")
+
+
+# Issue 11, case 5: a pipe reports no size, so the limit must hold on what is read.
+def test_the_size_limit_holds_for_a_pipe():
+    from generator.loader import MAX_FILE_BYTES
+    script = ('exec "$0" -m generator validate <(yes "# a comment line of a term sheet" '
+              f'| head -c {4 * MAX_FILE_BYTES})')
+    result = subprocess.run(["bash", "-c", script, sys.executable], capture_output=True,
+                            text=True, timeout=60, check=False)
+    assert result.returncode == 1, result.stderr
+    assert f"the input is more than {MAX_FILE_BYTES:,} bytes" in result.stdout
+    assert "Traceback" not in result.stderr
+
+
+def test_a_term_sheet_can_come_through_a_pipe():
+    script = 'exec "$0" -m generator validate <(cat "$1")'
+    result = subprocess.run(["bash", "-c", script, sys.executable, str(AMENDMENT_1)],
+                            capture_output=True, text=True, timeout=60, check=False)
+    assert result.returncode == 0, result.stdout + result.stderr

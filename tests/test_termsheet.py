@@ -90,8 +90,58 @@ CASES = {
         "[model.value]"),
     "text that is not an id": (
         "  - id: rockmore", "  - id: Rockmore Fund",
-        "t.yaml:71: error: lenders[0].id: 'Rockmore Fund' is not an id; use lowercase letters, "
-        "digits, _ and -, starting with a letter (like rockmore or third) [model.value]"),
+        "t.yaml:71: error: lenders[0].id: 'Rockmore Fund' is not an id; use at most 64 "
+        "lowercase letters, digits, _ and -, starting with a letter (like rockmore or third) "
+        "[model.value]"),
+    # Issue 11, case 9: the message names the limit a 65-character id is over.
+    "an id of 65 characters": (
+        "  - id: rockmore", "  - id: r" + "o" * 64,
+        f"t.yaml:71: error: lenders[0].id: 'r{'o' * 64}' is not an id; use at most 64 "
+        "lowercase letters, digits, _ and -, starting with a letter (like rockmore or third) "
+        "[model.value]"),
+    # Issue 11, case 1: a '-' in a closing id could give two notes one file name.
+    "a closing id with a hyphen": (
+        "  - id: fourth", "  - id: fourth-a",
+        "t.yaml:121: error: closings[1].id: 'fourth-a' is not a closing id; use at most 64 "
+        "lowercase letters, digits and _, starting with a letter (like third), and no '-': a "
+        "note's files are named note-<closing>-<lender>, so a '-' could give two notes one "
+        "file name [model.value]"),
+    # Issue 11, case 9: figures grouped wrongly are typos, not $20,000,000.
+    "money with a leading zero group": (
+        "aggregate_principal: 20,000,000", "aggregate_principal: 0,020,000,000",
+        "t.yaml:114: error: closings[0].notes.aggregate_principal: '0,020,000,000' is not an "
+        "amount of money (a figure does not start with 0); write it like 20,000,000 or 25.51 "
+        "[model.value]"),
+    "money with a trailing underscore": (
+        "aggregate_principal: 20,000,000", "aggregate_principal: 20_000_000_",
+        "t.yaml:114: error: closings[0].notes.aggregate_principal: '20_000_000_' is not an "
+        "amount of money (digits are grouped with commas, not underscores); write it like "
+        "20,000,000 or 25.51 [model.value]"),
+    "money with commas in the wrong places": (
+        "aggregate_principal: 20,000,000", "aggregate_principal: 2,0000,000",
+        "t.yaml:114: error: closings[0].notes.aggregate_principal: '2,0000,000' is not an "
+        "amount of money (commas go between groups of three digits, counted from the right); "
+        "write it like 20,000,000 or 25.51 [model.value]"),
+    "shares grouped wrongly": (
+        "third: 100,615", "third: 100,6150",
+        "t.yaml:166: error: schedule_a[1].warrant_shares.third: '100,6150' is not a whole "
+        "number (commas go between groups of three digits, counted from the right); write it "
+        "like 45,734 [model.value]"),
+    # Issue 11, case 4: 27 digits were a decimal.InvalidOperation traceback.
+    "an amount of 27 digits": (
+        "amount: 30,000", "amount: 100000000000000000000000000",
+        "t.yaml:213: error: fee_reimbursements[0].amount: an amount must be less than "
+        "$1,000,000,000,000, not 100,000,000,000,000,000,000,000,000 [model.value]"),
+    # Issue 11, case 4: a closing in year 9996 has no maturity date 42 months on.
+    "a date past the calendar's end": (
+        "date: 2006-05-12", "date: 9996-05-12",
+        "t.yaml:107: error: closings[0].date: 9996-05-12 is outside the dates a term sheet can "
+        "use, 1900-01-01 to 2199-12-31 [model.value]"),
+    "a count beyond any deal": (
+        "maturity_months: 42\n    warrants:\n      exhibit: C-1",
+        "maturity_months: 1000000\n    warrants:\n      exhibit: C-1",
+        "t.yaml:116: error: closings[0].notes.maturity_months: must be at least 1 and at most "
+        "1,000, not 1,000,000 [model.value]"),
 }
 
 
