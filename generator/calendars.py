@@ -15,8 +15,6 @@ from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 from functools import lru_cache
 
-import holidays
-
 _ONE_DAY = timedelta(days=1)
 _SATURDAY = 5
 
@@ -24,6 +22,8 @@ _SATURDAY = 5
 @lru_cache(maxsize=None)
 def _closed_days(market: str, year: int) -> frozenset[date]:
     """The weekdays `market` is closed in `year`, computed once per market and year."""
+    import holidays  # here: a tenth of the time of a build that finds everything up to date
+
     calendar = holidays.financial_holidays(market, years=year)
     if not calendar.start_year <= year <= calendar.end_year:
         raise ValueError(

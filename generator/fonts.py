@@ -81,14 +81,12 @@ def _character_map(font: FontFile) -> frozenset[int]:
 
 
 @functools.cache
-def covered_code_points() -> frozenset[int]:
-    """Code points some family draws in every one of its styles (regular, bold, ...)."""
-    require_fonts()
-    by_family: dict[str, frozenset[int]] = {}
-    for font in FONTS:
-        cmap = _character_map(font)
-        by_family[font.family] = by_family[font.family] & cmap if font.family in by_family else cmap
-    return frozenset().union(*by_family.values())
+def _family_code_points(family: str) -> frozenset[int]:
+    """Code points the family draws in every one of its styles (regular, bold, ...)."""
+    faces = [font for font in FONTS if font.family == family]
+    if missing := [font for font in faces if not font.path.is_file()]:
+        raise FontsMissingError(missing)
+    return frozenset.intersection(*(_character_map(font) for font in faces))
 
 
 def _never_drawn(char: str) -> bool:
@@ -98,13 +96,19 @@ def _never_drawn(char: str) -> bool:
 
 
 def uncovered_characters(text: str) -> list[str]:
-    """The characters of `text` no font covers, each once, in order of appearance."""
-    covered = covered_code_points()
-    seen: dict[str, None] = {}
-    for char in text:
-        if char not in seen and ord(char) not in covered and not _never_drawn(char):
-            seen[char] = None
-    return list(seen)
+    """The characters of `text` no font covers, each once, in order of appearance.
+
+    Families are read in print.css's order and only as far as needed: the CJK
+    collections take a third of a second to read, and a deal in Latin script never
+    needs them.
+    """
+    remaining = [char for char in set(text) if not _never_drawn(char)]
+    for family in dict.fromkeys(font.family for font in FONTS):
+        if not remaining:
+            break
+        covered = _family_code_points(family)
+        remaining = [char for char in remaining if ord(char) not in covered]
+    return sorted(remaining, key=text.index)
 
 
 def describe(characters: list[str]) -> str:

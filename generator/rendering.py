@@ -29,6 +29,11 @@ def environment() -> jinja2.Environment:
     env = jinja2.Environment(
         # FileSystemLoader refuses names that climb out of templates/ ("../x").
         loader=jinja2.FileSystemLoader(TEMPLATES_DIR),
+        # Compiling the templates takes most of a second, longer than rendering every
+        # document of a deal; compiled code is kept in the user's own temporary folder
+        # (Jinja checks that it is theirs and not writable by others) and recompiled
+        # whenever a template's source changes.
+        bytecode_cache=jinja2.FileSystemBytecodeCache(),
         undefined=jinja2.StrictUndefined,
         autoescape=True,
         finalize=_refuse_none,

@@ -9,12 +9,8 @@ from __future__ import annotations
 import io
 import unicodedata
 
-import docx
 import lxml.html
-from docx.table import Table
-from docx.text.paragraph import Paragraph
 from lxml import etree
-from pypdf import PdfReader
 
 # Elements whose content starts on a new line: without a break, the text of two
 # adjacent table cells ("<td>0</td><td>$250,000</td>") would run into one word.
@@ -46,12 +42,19 @@ def text_of_html(html: str | bytes) -> str:
 
 def text_of_pdf(pdf: bytes) -> str:
     """Each page's text in drawing order, running footer included; every page ends in a form feed."""
+    # Imported here: a build only needs text_of_html, and pypdf takes a tenth of a second.
+    from pypdf import PdfReader
+
     reader = PdfReader(io.BytesIO(pdf))
     return "".join(page.extract_text() + "\f" for page in reader.pages)
 
 
 def text_of_docx(data: bytes) -> str:
     """The body's paragraphs and table cells in document order (the footer is left out)."""
+    import docx  # as pypdf above
+    from docx.table import Table
+    from docx.text.paragraph import Paragraph
+
     document = docx.Document(io.BytesIO(data))
     lines: list[str] = []
     for block in document.iter_inner_content():
