@@ -3,22 +3,25 @@
 
 from __future__ import annotations
 
+import enum
 import json
 from collections import Counter
+from contextlib import nullcontext
 from pathlib import Path
 from typing import Annotated, NoReturn
 
-import enum
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.progress import Progress
 from rich.table import Table
+from rich.text import Text
 
-from .build import FORMATS, Output, render_documents, write_documents
+from .build import FORMATS, Build, Status, default_jobs, render_documents, write_documents
+from .build.lock import Holder
 from .deal import Deal
 from .documents import KIND_NAMES
-from .errors import DealdocsError, OutputError, RenderError, TermSheetError
+from .errors import DealdocsError, RenderError, TermSheetError
 from .findings import Finding, Severity, errors
 from .formatting import longdate, money, shares
 from .model import TermSheet
@@ -26,8 +29,10 @@ from .pipeline import Prepared, prepare
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Closing documents for convertible-note financings, from one term sheet.")
-console = Console(highlight=False)
-err_console = Console(stderr=True, highlight=False)
+# No emoji codes: a path or name such as "a:warning:b" is printed as written. Text that
+# comes from the user is printed as Text or with markup=False, never as markup.
+console = Console(highlight=False, emoji=False)
+err_console = Console(stderr=True, highlight=False, emoji=False)
 
 DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
 
@@ -65,9 +70,12 @@ def validate(term_sheets: TermSheets, as_json: JsonOption = False,
 @app.command(help="Render a deal's documents as HTML, PDF and Word files into "
              "OUT/<deal id>/. The term sheet is checked and every document rendered and "
              "checked before anything is written: on any error nothing in the output folder "
-             "changes. Files whose bytes are unchanged are left alone; files an earlier build "
-             "made for documents that no longer exist (a lender who left) are removed, for the "
-             "kinds and formats this run makes.")
+             "changes. Only files whose document, writer or file changed since the last build "
+             "are made again, over all cores; the folder is then replaced in one step, so it "
+             "always holds a complete set and its manifest.json. Files an earlier build made "
+             "for documents that no longer exist (a lender who left) are removed, for the "
+             "kinds and formats this run makes, unless they were changed by hand. A second "
+             "build of the same deal waits for the first.")
 def render(
     term_sheet: Annotated[Path, typer.Argument(help="The term sheet YAML file.", exists=True,
                                                dir_okay=False, readable=True)],
@@ -75,8 +83,14 @@ def render(
         "--only", help="Render only this document (repeatable).")] = [],  # noqa: B006
     formats: Annotated[str, typer.Option(
         "--format", help=f"Comma-separated formats: {', '.join(FORMATS)}.")] = ",".join(FORMATS),
-    out: Annotated[Path, typer.Option("--out", help="Output folder; the documents go in "
-                                      "a subfolder named after the deal id.")] = Path("output"),
+    out: Annotated[str, typer.Option("--out", metavar="DIR", help="Output folder; the "
+                                     "documents go in a subfolder named after the deal id.")
+                   ] = "output",
+    jobs: Annotated[int | None, typer.Option(
+        "--jobs", min=1, help="Processes that write PDF and Word files at once "
+        "(default: one per core).")] = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Render every file again, even those that are up to date.")] = False,
     strict: StrictOption = False,
 ) -> None:
     chosen = [name.strip() for name in formats.split(",") if name.strip()]
@@ -84,6 +98,9 @@ def render(
     if unknown or not chosen:
         raise typer.BadParameter(f"unknown format {', '.join(unknown) or '(none)'}; choose "
                                  f"from {', '.join(FORMATS)}", param_hint="--format")
+    if not out.strip():
+        raise typer.BadParameter("an empty folder name would write into the current folder; "
+                                 "name a folder, such as output", param_hint="--out")
     try:
         prepared = prepare(term_sheet)
     except TermSheetError as exc:
@@ -92,22 +109,28 @@ def render(
         console.print(_findings_table(prepared.findings))
     if prepared.blocking(strict) or prepared.deal is None:
         _fail(term_sheet, [])
+    # Progress is for a person at a terminal; a log or a pipe gets the summary only.
+    interactive = console.is_terminal
     try:
-        with console.status("Rendering documents"):
+        with console.status("Rendering documents") if interactive else nullcontext():
             documents = render_documents(prepared.deal, [name.value for name in only])
+        with Progress(*Progress.get_default_columns(), console=console, transient=True,
+                      disable=not interactive) as bar:
+            task = bar.add_task("Writing", total=None)
+            build = write_documents(
+                prepared.deal, documents, chosen, Path(out), prepared.source,
+                jobs=jobs or default_jobs(), force=force,
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                waiting=_waiting)
     except RenderError as exc:
         _fail(term_sheet, exc.findings)
-    try:
-        with Progress(*Progress.get_default_columns(), console=console, transient=True) as bar:
-            task = bar.add_task("Writing", total=len(documents) * len(chosen))
-            outputs = write_documents(prepared.deal, documents, chosen, out, term_sheet,
-                                      progress=lambda name: bar.advance(task))
-    except RenderError as exc:
-        _fail(term_sheet, exc.findings)
-    except OutputError as exc:
-        err_console.print(escape(f"{term_sheet}: {exc}"), style="red")
-        raise typer.Exit(1) from None
-    console.print(_outputs_table(outputs))
+    except DealdocsError as exc:
+        _error(exc)
+    _print_build(build)
+
+
+def _waiting(holder: Holder) -> None:
+    _line(f"waiting for {holder}, which is building this deal", "yellow", err_console)
 
 
 @app.command()
@@ -119,29 +142,48 @@ def schema() -> None:
 def _fail(term_sheet: Path, findings: list[Finding]) -> NoReturn:
     if findings:
         console.print(_findings_table(findings))
-    err_console.print(f"[red]{term_sheet}: nothing written; fix the errors above[/]")
+    _line(f"{term_sheet}: nothing written; fix the errors above", "red", err_console)
     raise typer.Exit(1)
 
 
-def _outputs_table(outputs: list[Output]) -> Table:
-    """One row per document, one column per format: created, changed, identical, removed."""
-    formats = list(dict.fromkeys(output.format for output in outputs))
-    folder = outputs[0].path.parent if outputs else Path()
-    statuses: dict[str, dict[str, str]] = {}
-    for output in outputs:
-        status = output.status.value if output.status else "removed"
-        statuses.setdefault(output.document, {})[output.format] = status
-    counts = Counter(status for row in statuses.values() for status in row.values())
-    summary = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
-    table = Table(title=f"{folder}: {summary}", title_justify="left")
+_COLORS = {Status.CREATED: "green", Status.CHANGED: "yellow", Status.IDENTICAL: "dim",
+           Status.RESTORED: "yellow", Status.UP_TO_DATE: "dim", Status.REMOVED: "red",
+           Status.KEPT: "red"}
+
+
+def _print_build(build: Build) -> None:
+    """Which documents were rendered again and why, and which were up to date."""
+    rendered, up_to_date = build.rendered, build.up_to_date
+    changed = [output for output in build.outputs if output.status is not Status.UP_TO_DATE]
+    if not changed:
+        _line(f"{build.folder}: nothing to do, {_count(len(up_to_date), 'document')} up to date")
+        return
+    formats = list(dict.fromkeys(output.format for output in build.outputs))
+    counts = Counter(output.status.value for output in build.outputs)
+    files = ", ".join(f"{count} {status}" for status, count in sorted(counts.items()))
+    _line(f"{build.folder}: {_count(len(rendered), 'document')} rendered, "
+          f"{len(up_to_date)} up to date; files: {files}")
+    table = Table()
     table.add_column("Document", overflow="fold")
     for name in formats:
         table.add_column(name)
-    colors = {"created": "green", "changed": "yellow", "identical": "dim", "removed": "red"}
-    for document, row in statuses.items():
-        table.add_row(escape(document), *(f"[{colors[row[name]]}]{row[name]}[/]" if name in row else ""
-                                  for name in formats))
-    return table
+    table.add_column("Why", overflow="fold")
+    rows: dict[str, dict[str, Status]] = {}
+    reasons: dict[str, list[str]] = {}
+    for output in build.outputs:
+        rows.setdefault(output.document, {})[output.format] = output.status
+        if output.reason:
+            reasons.setdefault(output.document, []).append(output.reason.value)
+    for document, row in rows.items():
+        table.add_row(Text(document), *(Text(row[name].value, style=_COLORS[row[name]])
+                                        if name in row else "" for name in formats),
+                      Text("; ".join(dict.fromkeys(reasons.get(document, [])))))
+    console.print(table)
+    for output in build.outputs:
+        if output.status is Status.KEPT:
+            _line(f"kept {build.folder / output.file}: the deal no longer has this document, "
+                  "but the file was changed after dealdocs wrote it; delete it if it is not "
+                  "needed", "yellow", err_console)
 
 
 def _json_result(result: dict, strict: bool) -> dict:
@@ -182,7 +224,7 @@ def _print_result(path: str, findings: list[Finding], prepared: Prepared | None)
     count_errors = len(errors(findings))
     count_warnings = len(findings) - count_errors
     style = "red" if count_errors else ("yellow" if count_warnings else "green")
-    console.print(f"[{style}]{path}: {count_errors} error(s), {count_warnings} warning(s)[/]")
+    _line(f"{path}: {count_errors} error(s), {count_warnings} warning(s)", style)
 
 
 def _print_summary(deal: Deal) -> None:
@@ -238,9 +280,23 @@ def _findings_table(findings: list[Finding]) -> Table:
     return table
 
 
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}{'' if number == 1 else 's'}"
+
+
+def _line(text: str, style: str = "", to: Console = console) -> None:
+    """Print `text` as written (no markup) on one line (the terminal wraps it, not Rich)."""
+    to.print(text, style=style, markup=False, soft_wrap=True)
+
+
+def _error(exc: DealdocsError) -> NoReturn:
+    _line(str(exc), "red", err_console)
+    raise typer.Exit(1)
+
+
 def main() -> None:
     try:
         app()
     except DealdocsError as exc:
-        err_console.print(escape(str(exc)), style="red")
+        _line(str(exc), "red", err_console)
         raise SystemExit(1) from None

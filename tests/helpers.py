@@ -43,3 +43,26 @@ def with_lenders(count: int) -> str:
         data["schedule_a"].append({"lender": lender["id"], "additional_warrants": additional,
                                    "principal": principal})
     return yaml.safe_dump(data, sort_keys=False, allow_unicode=True)
+
+
+def snapshot(folder: Path) -> dict[str, bytes]:
+    """Every file below `folder` by its relative path, with its bytes."""
+    return {path.relative_to(folder).as_posix(): path.read_bytes()
+            for path in sorted(folder.rglob("*")) if path.is_file()}
+
+
+def assert_consistent(folder: Path, *term_sheets: Path) -> dict:
+    """The folder holds exactly the files its manifest lists, each with the recorded
+    SHA-256, and the manifest was made from one of `term_sheets`. Returns the manifest."""
+    import hashlib
+    import json
+
+    manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+    files = snapshot(folder)
+    listed = {entry["file"]: entry["sha256"] for entry in manifest["outputs"]}
+    assert set(files) == set(listed) | {"manifest.json"}, set(files) ^ set(listed)
+    for name, sha256 in listed.items():
+        assert hashlib.sha256(files[name]).hexdigest() == sha256, name
+    assert manifest["term_sheet"]["sha256"] in {
+        hashlib.sha256(sheet.read_bytes()).hexdigest() for sheet in term_sheets}
+    return manifest

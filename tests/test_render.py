@@ -9,7 +9,7 @@ from pathlib import Path
 import lxml.html
 import pytest
 
-from generator.build import render_documents, write_documents
+from generator.build import Status, render_documents, write_documents
 from generator.errors import RenderError
 from generator.pipeline import prepare
 from generator.textextract import normalize_words, text_of_html
@@ -187,15 +187,16 @@ def test_a_character_no_font_covers_is_a_finding(write_sheet):
 
 
 def test_rendering_is_deterministic_across_runs_and_folders(tmp_path, monkeypatch):
-    deal = prepare(AMENDMENT_2).deal
-    first = render_documents(deal, ["schedule-a"])
+    prepared = prepare(AMENDMENT_2)
+    first = render_documents(prepared.deal, ["schedule-a"])
     outputs = []
     for folder in ("a", "b"):
         monkeypatch.chdir(tmp_path)
         (tmp_path / folder).mkdir()
         monkeypatch.chdir(tmp_path / folder)
-        written = write_documents(deal, first, ["html", "pdf", "docx"], Path("out"), AMENDMENT_2)
-        outputs.append({o.path.name: o.path.read_bytes() for o in written})
+        build = write_documents(prepared.deal, first, ["html", "pdf", "docx"], Path("out"),
+                                prepared.source)
+        outputs.append({o.file: (build.folder / o.file).read_bytes() for o in build.outputs})
     assert outputs[0] == outputs[1]
 
 
@@ -216,17 +217,18 @@ def test_a_build_with_errors_writes_nothing(tmp_path, write_sheet):
 
 
 def test_a_lender_who_leaves_leaves_no_stale_note(tmp_path, write_sheet):
-    deal = prepare(AMENDMENT_1).deal
-    write_documents(deal, render_documents(deal, ["note"]), ["html"], tmp_path, AMENDMENT_1)
+    full = prepare(AMENDMENT_1)
+    write_documents(full.deal, render_documents(full.deal, ["note"]), ["html"], tmp_path,
+                    full.source)
     assert (tmp_path / "zoltek-amendment-1" / "note-third-midsummer.html").exists()
     text = AMENDMENT_1.read_text()
     text = text[:text.index("  - lender: midsummer")] + text[text.index("\n# Section 4.2"):]
     text = replace_once(text, "  - id: midsummer\n    legal_name: Midsummer Investment Ltd.\n", "")
-    smaller = prepare(write_sheet(text)).deal
-    outputs = write_documents(smaller, render_documents(smaller, ["note"]), ["html"], tmp_path,
-                              AMENDMENT_1)
+    smaller = prepare(write_sheet(text))
+    build = write_documents(smaller.deal, render_documents(smaller.deal, ["note"]), ["html"],
+                            tmp_path, smaller.source)
     assert not (tmp_path / "zoltek-amendment-1" / "note-third-midsummer.html").exists()
-    assert {o.path.name for o in outputs if o.status is None} == {
+    assert {o.file for o in build.outputs if o.status is Status.REMOVED} == {
         "note-third-midsummer.html", "note-fourth-midsummer.html"}
 
 
@@ -302,14 +304,14 @@ def test_an_undefined_template_variable_is_a_finding_with_its_line():
 
 
 def test_a_narrower_build_keeps_what_it_did_not_make(tmp_path):
-    deal = prepare(AMENDMENT_2).deal
-    documents = render_documents(deal)
-    write_documents(deal, documents, ["html", "docx"], tmp_path, AMENDMENT_2)
+    prepared = prepare(AMENDMENT_2)
+    documents = render_documents(prepared.deal)
+    write_documents(prepared.deal, documents, ["html", "docx"], tmp_path, prepared.source)
     folder = tmp_path / "zoltek-amendment-2"
     before = sorted(p.name for p in folder.iterdir())
     only_schedule = [d for d in documents if d.kind == "schedule-a"]
-    outputs = write_documents(deal, only_schedule, ["html"], tmp_path, AMENDMENT_2)
-    assert [o.status.value for o in outputs] == ["identical"]
+    build = write_documents(prepared.deal, only_schedule, ["html"], tmp_path, prepared.source)
+    assert [o.status for o in build.outputs] == [Status.UP_TO_DATE]
     assert sorted(p.name for p in folder.iterdir()) == before
     manifest = (folder / "manifest.json").read_text()
     assert "amendment-2.docx" in manifest and "schedule-a.docx" in manifest

@@ -3,18 +3,29 @@
 A writer turns a rendered document (complete HTML in the project's vocabulary, see
 templates/README.md) into the bytes of one file. Writers never touch the file system:
 the caller writes the bytes atomically and records their hash.
+
+Each format declares here, without importing its writer, the files and packages its
+bytes depend on: a build compares them with what the manifest recorded to know which
+files are up to date. Writers are imported on first use, because WeasyPrint and docxtpl
+take a second to import and a build that finds everything up to date never needs them.
 """
 
 from __future__ import annotations
 
 import datetime
+import importlib
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Protocol
 
+from ..fonts import FONTS
 from ..templates import TEMPLATES_DIR
 
 BASE_DIR = TEMPLATES_DIR / "base"
 PRINT_CSS = BASE_DIR / "print.css"  # the PDF's stylesheet, also inside the HTML preview
+HOUSE_STYLE = BASE_DIR / "house-style.docx"  # made by scripts/make_house_style.py
+_HERE = Path(__file__).resolve().parent
 
 
 @dataclass(frozen=True)
@@ -30,18 +41,53 @@ class RenderedDocument:
 
 
 class Writer(Protocol):
-    extension: str
-
     def render(self, doc: RenderedDocument) -> bytes: ...
 
 
-# Imported after the classes above, which the writers use.
-from .docx import DocxWriter  # noqa: E402
-from .html import HtmlWriter  # noqa: E402
-from .pdf import PdfWriter  # noqa: E402
+@dataclass(frozen=True)
+class Format:
+    name: str
+    extension: str
+    writer: str
+    """module:class of the writer, imported on first use."""
+    inputs: tuple[Path, ...]
+    """Files besides the document that the bytes depend on, the writer's code included."""
+    packages: tuple[str, ...]
+    """Distributions whose version the bytes depend on."""
 
-WRITERS: dict[str, Writer] = {
-    "html": HtmlWriter(),
-    "pdf": PdfWriter(),
-    "docx": DocxWriter(),
+
+def _code(*modules: str) -> tuple[Path, ...]:
+    return tuple(_HERE / f"{module}.py" for module in ("__init__", *modules))
+
+
+FORMATS: dict[str, Format] = {
+    "html": Format("html", "html", "html:HtmlWriter", (PRINT_CSS, *_code("html")), ()),
+    "pdf": Format("pdf", "pdf", "pdf:PdfWriter",
+                  (PRINT_CSS, *(font.path for font in FONTS), *_code("pdf"),
+                   _HERE.parent / "fonts.py"),
+                  ("weasyprint", "pydyf", "fonttools")),
+    "docx": Format("docx", "docx", "docx:DocxWriter", (HOUSE_STYLE, *_code("docx")),
+                   ("docxtpl", "python-docx", "lxml", "jinja2")),
 }
+
+
+class _Writers(Mapping[str, Writer]):
+    """The writer of each format, imported when first asked for."""
+
+    def __init__(self) -> None:
+        self._writers: dict[str, Writer] = {}
+
+    def __getitem__(self, name: str) -> Writer:
+        if name not in self._writers:
+            module, cls = FORMATS[name].writer.split(":")
+            self._writers[name] = getattr(importlib.import_module(f"{__name__}.{module}"), cls)()
+        return self._writers[name]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(FORMATS)
+
+    def __len__(self) -> int:
+        return len(FORMATS)
+
+
+WRITERS: Mapping[str, Writer] = _Writers()

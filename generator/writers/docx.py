@@ -32,10 +32,8 @@ from markupsafe import Markup
 
 from ..errors import RenderError
 from ..findings import Finding, Severity
-from ..templates import TEMPLATES_DIR
-from . import RenderedDocument
+from . import HOUSE_STYLE, RenderedDocument
 
-HOUSE_STYLE = TEMPLATES_DIR / "base" / "house-style.docx"
 AUTHOR = "dealdocs"
 
 # Paragraph styles of the house template, by element and class.
@@ -329,8 +327,6 @@ def _body_xml(html: str, text_width: Length) -> Markup:
 
 
 class DocxWriter:
-    extension = "docx"
-
     def render(self, doc: RenderedDocument) -> bytes:
         template = DocxTemplate(HOUSE_STYLE)
         section = template.get_docx().sections[0]

@@ -19,8 +19,6 @@ def _preview_css() -> str:
 
 
 class HtmlWriter:
-    extension = "html"
-
     def render(self, doc: RenderedDocument) -> bytes:
         head_end = _HEAD_END.search(doc.html)
         if head_end is None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
@@ -74,14 +75,29 @@ def _pdf_date(doc: RenderedDocument) -> pydyf.String:
     return pydyf.String(doc.created.strftime("D:%Y%m%d000000Z"))
 
 
-class PdfWriter:
-    extension = "pdf"
+@functools.cache
+def _print_setup() -> tuple[TemplatesOnlyFetcher, FontConfiguration, CSS]:
+    """The fetcher, the fonts and the print stylesheet, prepared once per process.
 
+    Reading print.css and registering its fonts costs a fifth of a second, as much as
+    writing a one-page document. Sharing them gives the same bytes as a fresh set for each
+    document, because documents bring no @font-face of their own (the vocabulary of
+    templates/README.md has no <style> or <link>): the configuration only ever holds
+    print.css's fonts. The tests compare incremental builds, whose documents go through
+    processes in varying order, with clean ones.
+    """
+    fonts.require_fonts()
+    if harfbuzz_subset is None:
+        raise MissingSubsetterError()
+    fetcher = TemplatesOnlyFetcher()
+    font_config = FontConfiguration()
+    css = CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=font_config)
+    return fetcher, font_config, css
+
+
+class PdfWriter:
     def render(self, doc: RenderedDocument) -> bytes:
-        fonts.require_fonts()
-        if harfbuzz_subset is None:
-            raise MissingSubsetterError()
-        fetcher = TemplatesOnlyFetcher()
+        fetcher, font_config, css = _print_setup()
 
         def finish(_document: object, pdf: pydyf.PDF) -> None:
             # The dates come from the term sheet, not the clock, so that the same
@@ -93,10 +109,6 @@ class PdfWriter:
 
         try:
             html = HTML(string=doc.html, base_url=BASE_DIR.as_uri() + "/", url_fetcher=fetcher)
-            # A fresh configuration per document: @font-face rules are only read
-            # through one, and one that was used for another document could differ.
-            font_config = FontConfiguration()
-            css = CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=font_config)
             return html.write_pdf(
                 stylesheets=[css],
                 font_config=font_config,

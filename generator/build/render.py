@@ -1,0 +1,41 @@
+"""The gather stage: every document rendered to HTML and checked before anything is written.
+
+A finding in the last note stops the run before the first file is touched.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import lxml.html
+
+from ..deal import Deal
+from ..documents import DocumentJob, plan
+from ..errors import RenderError
+from ..findings import Finding, Mark, Severity
+from ..fonts import describe, uncovered_characters
+from ..rendering import render_html
+from ..writers import RenderedDocument
+
+
+def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocument]:
+    """Render and check every document; RenderError with all findings if any."""
+    rendered, findings = [], []
+    for job in plan(deal, only):
+        html, job_findings = render_html(job)
+        findings += job_findings + _glyph_findings(job, html)
+        rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
+                                         job.identifier, job.kind.name))
+    if findings:
+        raise RenderError(findings)
+    return rendered
+
+
+def _glyph_findings(job: DocumentJob, html: str) -> list[Finding]:
+    # The body's text: what the PDF draws (the head's title and metadata it does not).
+    missing = uncovered_characters(lxml.html.document_fromstring(html).body.text_content())
+    if not missing:
+        return []
+    return [Finding("render.missing-glyph", Severity.ERROR, Mark(f"templates/{job.kind.template}", 1),
+                    job.name, f"no bundled font has a glyph for {describe(missing)}",
+                    "spell the value without it, or add a font that covers it")]

@@ -1,0 +1,278 @@
+"""The deal folder changes as one transaction. Only this module touches the output folder.
+
+A build writes the new set into a staging folder beside the deal folder
+(`OUT/.<deal id>.staging-<pid>`), takes every file it keeps from the current set by hard
+link (a copy where the file system has none), writes the manifest last and swaps the
+staging folder into place. On Linux the swap is one `renameat2(RENAME_EXCHANGE)`, so at
+every moment `OUT/<deal id>` is the complete old set or the complete new set, each with
+its manifest. Where that call is missing, two renames: a build killed between them leaves
+the old set at `OUT/.<deal id>.old-<pid>` and no deal folder, and the next build puts the
+old set back. All of it happens under the deal's lock (lock.py), so a staging or old
+folder that a build finds can only be the leftover of a killed run, and is removed.
+
+Files are created with the mode the umask gives; a file that replaces one of the same
+name keeps that file's mode, and the new folder keeps the old folder's. Nothing in the
+deal folder is ever opened in a way that follows a link or waits on a pipe.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import errno
+import functools
+import hashlib
+import os
+import re
+import shutil
+import stat
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from ..errors import OutputError
+from .lock import Holder, locked
+from .manifest import MANIFEST, Manifest, parse_manifest
+from .plan import FileState
+
+_MAX_MANIFEST_BYTES = 64 << 20
+# What a killed build of dealdocs 0.1 left inside the deal folder: .<file>.<8 random>.tmp
+_OLD_TEMPORARY = re.compile(r"^\.[a-z0-9][a-z0-9_.-]*\.[a-z0-9_]{8}\.tmp$")
+# Where a hard link cannot be made, a copy is: a file system without links (FAT, some
+# network shares), another device, a file of someone else's (protected_hardlinks).
+_NO_LINK = frozenset({errno.EXDEV, errno.EPERM, errno.EACCES, errno.EMLINK, errno.ENOTSUP,
+                      errno.EOPNOTSUPP})
+_AT_FDCWD = -100
+_RENAME_EXCHANGE = 2
+
+
+class DealFolder:
+    """`OUT/<deal id>`: read under the deal's lock, then replaced as a whole."""
+
+    def __init__(self, out_dir: Path, deal_id: str):
+        self.out_dir = out_dir
+        self.path = out_dir / deal_id
+        self.staging = out_dir / f".{deal_id}.staging-{os.getpid()}"
+        self._old = out_dir / f".{deal_id}.old-{os.getpid()}"
+        self._lock = out_dir / f".{deal_id}.lock"
+        self._leftover = re.compile(rf"^\.{re.escape(deal_id)}\.(staging|old)-\d+$")
+        self._files: dict[str, FileState | None] = {}
+        self._manifest_mode: int | None = None
+        self.manifest_bytes: bytes | None = None
+        """The manifest as read, to tell whether a build would change it."""
+
+    @contextmanager
+    def opened(self, waiting: Callable[[Holder], None]) -> Iterator[DealFolder]:
+        """The folder, locked against other builds, with the leftovers of killed ones gone.
+
+        Unless `commit` was called, nothing of this build remains when it is left.
+        """
+        with _os_errors(f"cannot create {self.out_dir}"):
+            if os.path.lexists(self.out_dir) and not self.out_dir.is_dir():
+                raise OutputError(f"{self.out_dir} is a file, not a folder",
+                                  "choose another --out")
+            self.out_dir.mkdir(parents=True, exist_ok=True)
+        with _os_errors(f"cannot lock {self.path}"), locked(self._lock, waiting):
+            try:
+                self._recover()
+                self._check()
+                yield self
+            finally:
+                _remove(self.staging)
+
+    def read(self, names: Iterable[str]) -> tuple[Manifest | None, dict[str, FileState | None]]:
+        """The manifest, and what is at each of `names` and each file it lists."""
+        with _os_errors(f"cannot read {self.path}"):
+            manifest = self._read_manifest()
+            names = set(names) | {entry.file for entry in manifest.entries} if manifest else set(names)
+            self._files = {name: self._state(self.path / name) for name in names}
+        return manifest, self._files
+
+    @property
+    def has_leftovers(self) -> bool:
+        """Whether the folder holds temporary files of a killed dealdocs 0.1 build."""
+        return any(_OLD_TEMPORARY.match(name) for name in self._names())
+
+    def begin(self) -> None:
+        """Create the staging folder, with the deal folder's mode."""
+        with _os_errors(f"cannot write in {self.out_dir}"):
+            self.staging.mkdir()
+            if self.path.is_dir():
+                os.chmod(self.staging, stat.S_IMODE(os.stat(self.path).st_mode))
+
+    def carry(self, name: str) -> None:
+        """Take the file `name` of the current set into the new one, as it is."""
+        with _os_errors(f"cannot write in {self.out_dir}"):
+            _link(self.path / name, self.staging / name)
+
+    def carry_others(self, handled: set[str]) -> None:
+        """Take everything in the folder that is not `handled` and not the manifest (files
+        the user put there, folders included) into the new set, as it is."""
+        with _os_errors(f"cannot write in {self.out_dir}"):
+            for name in self._names():
+                if name in handled or name == MANIFEST or _OLD_TEMPORARY.match(name):
+                    continue
+                source = self.path / name
+                if source.is_dir() and not source.is_symlink():
+                    shutil.copytree(source, self.staging / name, symlinks=True,
+                                    copy_function=_link)
+                else:
+                    _link(source, self.staging / name)
+
+    def write(self, name: str, data: bytes) -> None:
+        """Write `name` into the new set; if the current set has a file of that name, with
+        its mode."""
+        state = self._files.get(name)
+        with _os_errors(f"cannot write {self.path / name}"):
+            _write(self.staging / name, data, state.mode if state and state.sha256 else None)
+
+    def commit(self, manifest: Manifest) -> None:
+        """Write the manifest and swap the new set into place."""
+        with _os_errors(f"cannot write {self.path}"):
+            _write(self.staging / MANIFEST, manifest.to_bytes(), self._manifest_mode)
+            _fsync_folder(self.staging)
+            if not os.path.lexists(self.path):
+                os.rename(self.staging, self.path)
+            elif not _exchange(self.staging, self.path):
+                os.rename(self.path, self._old)
+                os.rename(self.staging, self.path)
+            _fsync_folder(self.out_dir)
+        _remove(self.staging)  # now the old set, after an exchange
+        _remove(self._old)
+
+    def _recover(self) -> None:
+        """Remove what killed builds left; put back an old set a killed swap took away."""
+        with _os_errors(f"cannot read {self.out_dir}"):
+            leftovers = sorted(path for path in self.out_dir.iterdir()
+                               if self._leftover.match(path.name))
+            old_sets = [path for path in leftovers if ".old-" in path.name]
+            if old_sets and not os.path.lexists(self.path):
+                os.rename(old_sets[-1], self.path)
+        for path in leftovers:
+            _remove(path)
+
+    def _check(self) -> None:
+        if not os.path.lexists(self.path):
+            return
+        if self.path.is_symlink():
+            raise OutputError(f"{self.path} is a symbolic link", "give --out the folder it "
+                              "points into: a build replaces the deal folder as a whole")
+        if not self.path.is_dir():
+            raise OutputError(f"{self.path} is a file, not a folder", "move it away or choose "
+                              "another --out")
+        if not os.access(self.path, os.W_OK | os.X_OK):
+            raise OutputError(f"{self.path} is read-only", "make it writable (chmod u+w): a "
+                              "build replaces the deal folder as a whole")
+
+    def _names(self) -> list[str]:
+        try:
+            return sorted(os.listdir(self.path))
+        except FileNotFoundError:
+            return []
+
+    def _read_manifest(self) -> Manifest | None:
+        path = self.path / MANIFEST
+        with _open_regular(path) as handle:
+            if handle is None:
+                return None
+            self._manifest_mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
+            self.manifest_bytes = handle.read(_MAX_MANIFEST_BYTES)
+            return parse_manifest(self.manifest_bytes)
+
+    @staticmethod
+    def _state(path: Path) -> FileState | None:
+        with _open_regular(path) as handle:
+            if handle is None:
+                try:
+                    return FileState(None, stat.S_IMODE(os.lstat(path).st_mode))
+                except FileNotFoundError:
+                    return None
+            return FileState(hashlib.file_digest(handle, "sha256").hexdigest(),
+                             stat.S_IMODE(os.fstat(handle.fileno()).st_mode))
+
+
+@contextmanager
+def _open_regular(path: Path) -> Iterator[object]:
+    """The regular file at `path` open for reading; None if there is none, or something
+    else (a link to /dev/zero, a pipe) that must not be read."""
+    try:
+        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
+    except (FileNotFoundError, NotADirectoryError):
+        yield None
+        return
+    except OSError as error:
+        if error.errno == errno.ELOOP:  # a symbolic link
+            yield None
+            return
+        raise
+    with open(descriptor, "rb") as handle:
+        yield handle if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+
+
+def _write(path: Path, data: bytes, mode: int | None) -> None:
+    # O_EXCL with 0o666: the umask decides the mode, as for any file a program creates.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL | os.O_CLOEXEC, 0o666)
+    with open(descriptor, "wb") as handle:
+        handle.write(data)
+        handle.flush()
+        if mode is not None:
+            os.fchmod(descriptor, mode)
+        os.fsync(descriptor)
+
+
+def _link(source: Path | str, target: Path | str) -> None:
+    try:
+        os.link(source, target, follow_symlinks=False)
+    except OSError as error:
+        if error.errno not in _NO_LINK:
+            raise
+        shutil.copy2(source, target, follow_symlinks=False)
+
+
+def _fsync_folder(path: Path) -> None:
+    """So that a crash of the machine cannot lose the new names (the files are synced)."""
+    descriptor = os.open(path, os.O_RDONLY | os.O_DIRECTORY | os.O_CLOEXEC)
+    try:
+        os.fsync(descriptor)
+    finally:
+        os.close(descriptor)
+
+
+@functools.cache
+def _renameat2() -> Callable[..., int] | None:
+    function = getattr(ctypes.CDLL(None, use_errno=True), "renameat2", None)
+    if function is not None:
+        function.argtypes = [ctypes.c_int, ctypes.c_char_p, ctypes.c_int, ctypes.c_char_p,
+                             ctypes.c_uint]
+    return function
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step; False where the system or file system cannot."""
+    renameat2 = _renameat2()
+    if renameat2 is None:
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second),
+                 _RENAME_EXCHANGE) == 0:
+        return True
+    error = ctypes.get_errno()
+    if error in (errno.ENOSYS, errno.EINVAL, errno.ENOTSUP, errno.EOPNOTSUPP):
+        return False
+    raise OSError(error, os.strerror(error), str(second))
+
+
+def _remove(path: Path) -> None:
+    """Remove a staging or old folder; what cannot be removed now the next build removes."""
+    if os.path.lexists(path):
+        shutil.rmtree(path, ignore_errors=True)
+
+
+@contextmanager
+def _os_errors(what: str) -> Iterator[None]:
+    """An OSError becomes one line that names the folder, not a temporary name inside it."""
+    try:
+        yield
+    except OSError as error:
+        reason = error.strerror or str(error)
+        fix = ("choose a shorter --out" if error.errno == errno.ENAMETOOLONG
+               else "check that the output folder exists and that you may write in it")
+        raise OutputError(f"{what}: {reason}", fix) from error
