@@ -17,7 +17,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from .build import FORMATS, Build, Status, default_jobs, render_documents, write_documents
+from .build import FORMATS, Build, Status, render_documents, write_documents
 from .build.lock import Holder
 from .deal import Deal
 from .documents import KIND_NAMES
@@ -119,7 +119,7 @@ def render(
             task = bar.add_task("Writing", total=None)
             build = write_documents(
                 prepared.deal, documents, chosen, Path(out), prepared.source,
-                jobs=jobs or default_jobs(), force=force,
+                jobs=jobs, force=force,
                 progress=lambda done, total: bar.update(task, completed=done, total=total),
                 waiting=_waiting)
     except RenderError as exc:

@@ -298,6 +298,19 @@ def test_case_4_paths_that_look_like_markup_are_printed_as_written(tmp_path):
     assert f"{folder / 'out[/b]' / 'zoltek-amendment-2'}: 2 documents rendered" in result.output
 
 
+def test_a_folder_where_a_file_goes_is_left_alone_and_named(sheets, tmp_path):
+    out = old_set(sheets, tmp_path)
+    (out / DEAL / "schedule-a.html").unlink()
+    (out / DEAL / "schedule-a.html").mkdir()
+    (out / DEAL / "schedule-a.html" / "notes.txt").write_text("mine")
+    result = runner.invoke(app, ["render", str(sheets["a"]), "--format", "html", "--out",
+                                 str(out)])
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"{out / DEAL / 'schedule-a.html'} is a folder where "
+                                     "dealdocs writes a file; move it away")
+    assert (out / DEAL / "schedule-a.html" / "notes.txt").read_text() == "mine"
+
+
 # Case 6 -------------------------------------------------------------------------------
 
 def test_case_6_an_empty_out_is_a_usage_error(tmp_path, monkeypatch):

@@ -41,8 +41,10 @@ _COST = {"pdf": 8, "docx": 1}
 
 
 def default_jobs() -> int:
-    """The cores this process may run on."""
-    return len(os.sched_getaffinity(0))
+    """The cores this process may run on (where the system says; else all of them)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
 
 
 def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
@@ -51,13 +53,11 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
 
     The first failure stops the rest and is raised; so is any failure of `done`.
     """
+    inline = [job for job in jobs if job[2] in _INLINE_FORMATS]
     heavy = sorted((job for job in jobs if job[2] not in _INLINE_FORMATS),
                    key=lambda job: -len(job[1].html) * _COST[job[2]])
-    for key, document, format in jobs:
-        if format in _INLINE_FORMATS:
-            done(key, *_outcome(_write(document, format)))
     if processes < 2 or len(heavy) < 2:
-        for key, document, format in heavy:
+        for key, document, format in inline + heavy:
             done(key, *_outcome(_write(document, format)))
         return
     with ProcessPoolExecutor(min(processes, len(heavy)),
@@ -65,6 +65,8 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
                              initializer=_start_worker) as pool:
         futures = {pool.submit(_write, document, format): key for key, document, format in heavy}
         try:
+            for key, document, format in inline:  # while the processes start
+                done(key, *_outcome(_write(document, format)))
             for future in as_completed(futures):
                 done(futures[future], *_outcome(future.result()))
         except BrokenProcessPool as error:

@@ -26,8 +26,9 @@ import re
 import shutil
 import stat
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from ..errors import OutputError
 from .lock import Holder, locked
@@ -71,7 +72,9 @@ class DealFolder:
                 raise OutputError(f"{self.out_dir} is a file, not a folder",
                                   "choose another --out")
             self.out_dir.mkdir(parents=True, exist_ok=True)
-        with _os_errors(f"cannot lock {self.path}"), locked(self._lock, waiting):
+        with ExitStack() as held:
+            with _os_errors(f"cannot lock {self.path}"):
+                held.enter_context(locked(self._lock, waiting))
             try:
                 self._recover()
                 self._check()
@@ -81,10 +84,15 @@ class DealFolder:
 
     def read(self, names: Iterable[str]) -> tuple[Manifest | None, dict[str, FileState | None]]:
         """The manifest, and what is at each of `names` and each file it lists."""
+        names = set(names)
         with _os_errors(f"cannot read {self.path}"):
             manifest = self._read_manifest()
-            names = set(names) | {entry.file for entry in manifest.entries} if manifest else set(names)
-            self._files = {name: self._state(self.path / name) for name in names}
+            recorded = {entry.file for entry in manifest.entries} if manifest else set()
+            self._files = {name: self._state(self.path / name) for name in names | recorded}
+            for name in names:  # a file this build writes would take the folder's place
+                if (self.path / name).is_dir() and not (self.path / name).is_symlink():
+                    raise OutputError(f"{self.path / name} is a folder where dealdocs writes "
+                                      "a file", "move it away")
         return manifest, self._files
 
     @property
@@ -191,7 +199,7 @@ class DealFolder:
 
 
 @contextmanager
-def _open_regular(path: Path) -> Iterator[object]:
+def _open_regular(path: Path) -> Iterator[BinaryIO | None]:
     """The regular file at `path` open for reading; None if there is none, or something
     else (a link to /dev/zero, a pipe) that must not be read."""
     try:
@@ -204,8 +212,12 @@ def _open_regular(path: Path) -> Iterator[object]:
             yield None
             return
         raise
+    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a folder, a pipe, a device
+        os.close(descriptor)
+        yield None
+        return
     with open(descriptor, "rb") as handle:
-        yield handle if stat.S_ISREG(os.fstat(descriptor).st_mode) else None
+        yield handle
 
 
 def _write(path: Path, data: bytes, mode: int | None) -> None:
