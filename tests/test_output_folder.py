@@ -222,7 +222,7 @@ def test_case_3_a_build_killed_while_writing_in_parallel_stops_its_workers(sheet
                             "--only", "note", "--format", "pdf,docx", "--jobs", "2", "--out",
                             str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
                            stderr=subprocess.DEVNULL)
-    _wait_until(lambda: len(_workers(run.pid)) == 2)
+    _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
     workers = _workers(run.pid)
     run.kill()
     run.wait()
@@ -425,16 +425,17 @@ def _state(pid: int) -> str | None:
 
 
 def _workers(pid: int) -> set[int]:
-    """The pool processes the build `pid` started."""
-    found = set()
+    """The processes of the build `pid`'s pool: its fork server and the server's children."""
+    parents = {}
     for entry in Path("/proc").iterdir():
         try:
-            if (entry.name.isdigit() and b"spawn_main" in (entry / "cmdline").read_bytes()
-                    and int((entry / "stat").read_text().rsplit(")", 1)[1].split()[1]) == pid):
-                found.add(int(entry.name))
+            if entry.name.isdigit() and b"forkserver" in (entry / "cmdline").read_bytes():
+                parents[int(entry.name)] = int((entry / "stat").read_text()
+                                               .rsplit(")", 1)[1].split()[1])
         except (FileNotFoundError, ProcessLookupError):
             continue
-    return found
+    servers = {child for child, parent in parents.items() if parent == pid}
+    return servers | {child for child, parent in parents.items() if parent in servers}
 
 
 def _read_line(stream, timeout: float = 60) -> str:

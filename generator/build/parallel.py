@@ -2,32 +2,29 @@
 
 WeasyPrint is CPU-bound and holds the GIL, so PDF and Word files are made in a pool of
 processes that send their bytes back; the main process alone writes them (into the
-staging folder, see transaction.py). Each process imports the writers and prepares the
-stylesheet and fonts once (writers/pdf.py). The largest documents go first, so that the
-cores finish together on small ones.
+staging folder, see transaction.py). The largest documents go first, so that the cores
+finish together on small ones.
 
-The processes are started fresh ("spawn"), not forked: a fork would copy the lock on the
-deal folder and the threads of the progress display, and a fork server would outlive a
-killed build as the parent of its workers. A worker whose parent dies stops (a killed
-build must not leave processes rendering for no one).
+The processes fork from a server that has imported the writers (and the program's main
+module, which multiprocessing imports in each process) once; each then prepares the
+stylesheet and fonts once (writers/pdf.py). The server is started fresh, not forked from
+the build, so it copies neither the lock on the deal folder nor the threads of the
+progress display. What runs in the processes is writers/worker.py; a process whose
+build dies stops (a killed build must not leave processes rendering for no one).
 """
 
 from __future__ import annotations
 
 import multiprocessing
 import os
-import signal
-import threading
-import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor, as_completed
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass
 from typing import TypeVar
 
-from ..errors import DealdocsError, OutputError, RenderError
-from ..findings import Finding
-from ..writers import WRITERS, RenderedDocument
+from ..errors import OutputError
+from ..writers import RenderedDocument
+from ..writers.worker import Failed, Written, start, write
 
 Key = TypeVar("Key")
 Done = Callable[[Key, bytes, float], None]
@@ -38,6 +35,8 @@ _INLINE_FORMATS = frozenset({"html"})
 # Rough cost per character of HTML, to order the jobs: a PDF takes about eight times
 # as long as a Word file of the same document.
 _COST = {"pdf": 8, "docx": 1}
+_PRELOAD = ["__main__", "generator.writers.worker", "generator.writers.pdf",
+            "generator.writers.docx"]
 
 
 def default_jobs() -> int:
@@ -58,15 +57,16 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
                    key=lambda job: -len(job[1].html) * _COST[job[2]])
     if processes < 2 or len(heavy) < 2:
         for key, document, format in inline + heavy:
-            done(key, *_outcome(_write(document, format)))
+            done(key, *_outcome(write(document, format)))
         return
-    with ProcessPoolExecutor(min(processes, len(heavy)),
-                             mp_context=multiprocessing.get_context("spawn"),
-                             initializer=_start_worker) as pool:
-        futures = {pool.submit(_write, document, format): key for key, document, format in heavy}
+    context = multiprocessing.get_context("forkserver")
+    context.set_forkserver_preload(_PRELOAD)
+    with ProcessPoolExecutor(min(processes, len(heavy)), mp_context=context,
+                             initializer=start) as pool:
+        futures = {pool.submit(write, document, format): key for key, document, format in heavy}
         try:
             for key, document, format in inline:  # while the processes start
-                done(key, *_outcome(_write(document, format)))
+                done(key, *_outcome(write(document, format)))
             for future in as_completed(futures):
                 done(futures[future], *_outcome(future.result()))
         except BrokenProcessPool as error:
@@ -77,45 +77,7 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
                 future.cancel()
 
 
-@dataclass(frozen=True)
-class _Written:
-    data: bytes
-    seconds: float
-
-
-@dataclass(frozen=True)
-class _Failed:
-    """A writer's error, as data: the errors' own constructors do not survive pickling."""
-
-    findings: list[Finding]
-    message: str
-
-
-def _write(document: RenderedDocument, format: str) -> _Written | _Failed:
-    start = time.perf_counter()
-    try:
-        data = WRITERS[format].render(document)
-    except RenderError as error:
-        return _Failed(error.findings, "")
-    except DealdocsError as error:
-        return _Failed([], str(error))
-    return _Written(data, time.perf_counter() - start)
-
-
-def _outcome(result: _Written | _Failed) -> tuple[bytes, float]:
-    if isinstance(result, _Failed):
-        raise RenderError(result.findings) if result.findings else DealdocsError(result.message)
+def _outcome(result: Written | Failed) -> tuple[bytes, float]:
+    if isinstance(result, Failed):
+        raise result.error()
     return result.data, result.seconds
-
-
-def _start_worker() -> None:
-    # Ctrl-C reaches the whole process group; the main process handles it and stops us.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, daemon=True).start()
-
-
-def _exit_with_parent() -> None:
-    """A worker waits for work forever; if the build is killed, even before this worker
-    has started, stop with it. The parent's sentinel is a pipe only the parent holds."""
-    multiprocessing.parent_process().join()
-    os._exit(1)
