@@ -71,31 +71,38 @@ class Run:
 
 
 def run(command: list[str]) -> Run:
-    """Run `command`, with its wall time, the CPU time of it and every process it waited
-    for, and the largest sum of the resident memory of its process tree."""
+    """Run `command`: its wall time, the CPU time of all its processes, and the largest
+    sum of their resident memory."""
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=ROOT, stdout=subprocess.PIPE, text=True)
-    peak = _PeakMemory(process.pid)
-    peak.start()
+    sampler = _Sampler(process.pid)
+    sampler.start()
     output, _ = process.communicate()
     wall = time.perf_counter() - start
-    peak.done.set()
-    peak.join()
+    sampler.done.set()
+    sampler.join()
     after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if process.returncode:
         raise SystemExit(f"{' '.join(command)} failed ({process.returncode})")
+    # The command's own time exactly; its pool's processes (children of a fork server it
+    # does not wait for) as last sampled.
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return Run(wall, cpu, peak.bytes / 2**20, output)
+    return Run(wall, cpu + sampler.descendants_cpu, sampler.peak / 2**20, output)
 
 
-class _PeakMemory(threading.Thread):
-    """Samples the resident memory of a process and its descendants."""
+class _Sampler(threading.Thread):
+    """Samples the CPU time and resident memory of a process's descendants every 50 ms."""
 
     def __init__(self, pid: int):
         super().__init__(daemon=True)
-        self.pid, self.bytes, self.done = pid, 0, threading.Event()
-        self.page = os.sysconf("SC_PAGE_SIZE")
+        self.pid, self.peak, self.done = pid, 0, threading.Event()
+        self.cpu: dict[int, float] = {}
+        self.page, self.tick = os.sysconf("SC_PAGE_SIZE"), os.sysconf("SC_CLK_TCK")
+
+    @property
+    def descendants_cpu(self) -> float:
+        return sum(seconds for pid, seconds in self.cpu.items() if pid != self.pid)
 
     def run(self) -> None:
         while not self.done.wait(0.05):
@@ -104,15 +111,17 @@ class _PeakMemory(threading.Thread):
                 try:
                     if entry.name.isdigit():
                         fields = (entry / "stat").read_text().rsplit(")", 1)[1].split()
-                        stats[int(entry.name)] = (int(fields[1]), int(fields[21]))
+                        stats[int(entry.name)] = [int(fields[i]) for i in (1, 11, 12, 21)]
                 except (OSError, IndexError, ValueError):
                     continue
             tree, frontier = {self.pid}, {self.pid}
             while frontier:
-                frontier = {pid for pid, (parent, _) in stats.items() if parent in frontier}
+                frontier = {pid for pid, (parent, *_) in stats.items() if parent in frontier}
                 tree |= frontier
-            self.bytes = max(self.bytes, sum(stats[pid][1] for pid in tree if pid in stats)
-                             * self.page)
+            alive = [pid for pid in tree if pid in stats]
+            for pid in alive:
+                self.cpu[pid] = (stats[pid][1] + stats[pid][2]) / self.tick
+            self.peak = max(self.peak, sum(stats[pid][3] for pid in alive) * self.page)
 
 
 def sequential_writer_seconds(sheet: Path) -> float:

@@ -103,13 +103,13 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
         outputs = [_output(target, Status.UP_TO_DATE) for target in plan.up_to_date]
         outputs += [_output(entry, Status.KEPT) for entry in plan.kept_edited]
         outputs += [_output(entry, Status.REMOVED) for entry in plan.remove]
-        kept = [entries[target.file] for target in plan.up_to_date] + plan.keep
-        unchanged = Manifest(Path(source.file).name, source.sha256, tuple(kept))
+        carried = [entries[target.file] for target in plan.up_to_date] + plan.keep
+        unchanged = Manifest(Path(source.file).name, source.sha256, tuple(carried))
         if not plan.render and not folder.has_leftovers and (
                 folder.manifest_bytes == unchanged.to_bytes()):
             return Build(folder.path, _in_order(outputs, wanted))
         folder.begin()
-        for name in [entry.file for entry in kept + plan.kept_edited]:
+        for name in [entry.file for entry in carried + plan.kept_edited]:
             folder.carry(name)
         folder.carry_others({target.file for target in wanted} | set(entries))
         reasons = {target.file: (target, reason) for target, reason in plan.render}
@@ -132,7 +132,7 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
         write_all([(target.file, target.document, target.format) for target, _ in plan.render],
                   jobs or default_jobs(), written)
         folder.commit(Manifest(unchanged.term_sheet, unchanged.term_sheet_sha256,
-                               (*kept, *made)))
+                               (*carried, *made)))
     return Build(folder.path, _in_order(outputs, wanted))
 
 
