@@ -18,6 +18,7 @@ _NUMBER = re.compile(r"^\d{1,3}(,\d{3})+(\.\d+)?$|^\d[\d_]*(\.\d+)?$")
 _INTEGER = re.compile(r"^\d{1,3}(,\d{3})+$|^\d[\d_]*$")
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
+_CLOSING_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
@@ -62,6 +63,22 @@ def parse_money(value: Any) -> Decimal:
         raise ValueError(f"an amount must be more than zero, not {amount}")
     if amount != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{amount} has a fraction of a cent; amounts are in whole cents")
+    return amount
+
+
+PRICE_PLACES = 6
+"""Per-share figures are exact to six decimal places ($0.000001), as share prices and par
+values are quoted; sums of money paid are whole cents."""
+
+
+def parse_price(value: Any) -> Decimal:
+    """A price or value per share as written, exactly: `25.51`, `0.0001`, `14.5125`."""
+    amount = _decimal(value, "a price per share", "25.51 or 0.0001")
+    if amount <= 0:
+        raise ValueError(f"a price per share must be more than zero, not {amount}")
+    if amount != amount.quantize(Decimal(1).scaleb(-PRICE_PLACES)):
+        raise ValueError(f"{amount} has more than {PRICE_PLACES} decimal places; a price per "
+                         f"share is exact to ${Decimal(1).scaleb(-PRICE_PLACES):f}")
     return amount
 
 
@@ -172,6 +189,16 @@ def parse_identifier(value: Any) -> str:
     return text
 
 
+def parse_closing_id(value: Any) -> str:
+    """A closing's id: an id without `-`, so that a note's file name, <closing>-<lender>,
+    names exactly one note."""
+    text = parse_identifier(value)
+    if not _CLOSING_ID.match(text):
+        raise ValueError(f"{text!r} is not a closing id; a closing id has no '-' (a note's "
+                         f"files are named <closing>-<lender>): write {text.replace('-', '_')}")
+    return text
+
+
 def parse_exhibit(value: Any) -> str:
     text = _text(value, "an exhibit label")
     if not _EXHIBIT.match(text):
@@ -195,7 +222,11 @@ _DECIMAL_SCHEMA = {"type": "string", "pattern": _NUMBER.pattern}
 _as_str = PlainSerializer(str, return_type=str)
 
 Money = Annotated[Decimal, BeforeValidator(parse_money), _as_str,
-                  WithJsonSchema({**_DECIMAL_SCHEMA, "description": "US dollars, e.g. 20,000,000"})]
+                  WithJsonSchema({**_DECIMAL_SCHEMA,
+                                  "description": "US dollars in whole cents, e.g. 20,000,000"})]
+PerSharePrice = Annotated[Decimal, BeforeValidator(parse_price), _as_str, WithJsonSchema(
+    {**_DECIMAL_SCHEMA, "description": "US dollars per share, up to six decimal places, "
+                                       "e.g. 25.51 or 0.0001"})]
 Coverage = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_coverage), _as_str,
                      WithJsonSchema({**_DECIMAL_SCHEMA, "description": "percent, 0 < x <= 100"})]
 Rate = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_rate), _as_str,
@@ -215,6 +246,8 @@ Text = Annotated[str, BeforeValidator(parse_text),
                  WithJsonSchema({"type": "string", "minLength": 1})]
 Identifier = Annotated[str, BeforeValidator(parse_identifier),
                        WithJsonSchema({"type": "string", "pattern": _IDENTIFIER.pattern})]
+ClosingId = Annotated[str, BeforeValidator(parse_closing_id),
+                      WithJsonSchema({"type": "string", "pattern": _CLOSING_ID.pattern})]
 TimeOfDay = Annotated[str, BeforeValidator(parse_time_of_day),
                      WithJsonSchema({"type": "string", "pattern": _TIME_OF_DAY.pattern})]
 Exhibit = Annotated[str, BeforeValidator(parse_exhibit),

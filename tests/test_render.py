@@ -13,7 +13,7 @@ from generator.build import render_documents, write_documents
 from generator.errors import RenderError
 from generator.pipeline import prepare
 from generator.textextract import normalize_words, text_of_html
-from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, replace_once
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, line_of, replace_once
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds: the specification
 SEED_AMENDMENT_1 = SEEDS / "000_029763994e66043d.txt"
@@ -179,7 +179,7 @@ def test_a_character_no_font_covers_is_a_finding(write_sheet):
     prepared = prepare(write_sheet(text))
     (finding,) = [f for f in prepared.findings if f.code == "text.missing-glyph"]
     assert (finding.code, finding.path, finding.mark.line) == (
-        "text.missing-glyph", "lenders[5].legal_name", 85)
+        "text.missing-glyph", "lenders[5].legal_name", line_of(text, "Midsummer \U000F0000"))
     with pytest.raises(RenderError) as caught:  # and rendering would stop too
         render_documents(prepared.deal, ["schedule-a"])
     assert {f.code for f in caught.value.findings} == {"render.missing-glyph"}
