@@ -90,7 +90,7 @@ def check_references(sheet: TermSheet, source: SourceMap,
             ref("rate index", set(rate_indexes()), terms.floating_rate.index,
                 ("note_terms", "floating_rate", "index"))
     findings += [*_names_needed(sheet, source), *_event_date(sheet, source),
-                 *_collective_names(sheet, source)]
+                 *_termination(sheet, source), *_collective_names(sheet, source)]
     for i, section in enumerate(sheet.amendment.sections):
         ref("clause", clauses, section, ("amendment", "sections", i))
         if section in clauses:
@@ -164,6 +164,15 @@ def _event_date(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
             "ref.event-date", ("event_date",),
             "the Event Date is defined, and no closing follows it",
             "give a closing `trigger: event_date`, or remove `event_date:`", severity=WARNING)
+
+
+def _termination(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    if sheet.termination and not any(c.trigger == "exchange_approval" for c in sheet.closings):
+        yield source.finding(
+            "ref.termination", ("termination",),
+            "the Lenders' right to terminate runs from the exchange's approval, and no closing "
+            "waits for it", "give a closing `trigger: exchange_approval`, or remove "
+            "`termination:`")
 
 
 def _collective_names(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:

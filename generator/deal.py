@@ -142,6 +142,7 @@ class Deal:
     governing_law: GoverningLaw
     agreements: dict[str, Agreement]
     lenders: tuple[Lender, ...]
+    administrative_agent: Lender | None
     prior_securities_exercise: PriorSecuritiesExercise | None
     additional_warrants: AdditionalWarrants | None
     closings: tuple[Closing, ...]
@@ -184,6 +185,8 @@ def derive(sheet: TermSheet) -> Deal:
         governing_law=sheet.governing_law,
         agreements=agreements,
         lenders=lenders,
+        administrative_agent=next((lender for lender in lenders if lender.administrative_agent),
+                                  None),
         prior_securities_exercise=exercise and PriorSecuritiesExercise(
             agreements[exercise.agreement], exercise.notes_converted,
             exercise.warrant_shares_exercised, exercise.also_exercised,

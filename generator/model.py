@@ -154,6 +154,10 @@ class AdditionalWarrants(Model):
     """Exhibit letter of the form of Additional Warrant."""
     name: Name
     """Defined term: "Additional Warrant"."""
+    collective_name: Name | None = None
+    """The warrants of all the Lenders together, where `name` is one warrant: "Additional
+    Warrants" (Schedule A's heading, the shares the shareholder approval covers); default:
+    `name`."""
     exercise_price: PerSharePrice | None = None
     """Exercise price per share, if the amendment states one."""
     coverage_percent: Coverage | None = None

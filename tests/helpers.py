@@ -8,6 +8,8 @@ ROOT = Path(__file__).resolve().parent.parent
 TERM_SHEETS = ROOT / "term_sheets"
 AMENDMENT_1 = TERM_SHEETS / "zoltek-amendment-1.yaml"
 AMENDMENT_2 = TERM_SHEETS / "zoltek-amendment-2.yaml"
+HALVORSEN_1 = TERM_SHEETS / "halvorsen-amendment-1.yaml"
+HALVORSEN_2 = TERM_SHEETS / "halvorsen-amendment-2.yaml"
 
 
 def replace_once(text: str, old: str, new: str) -> str:

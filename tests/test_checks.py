@@ -233,6 +233,11 @@ MORE_BROKEN = {
         "ref.defined-as", "note_terms.prior_financings[2].agreement",
         "the note names the notes issued under the Loan and Warrant Agreement dated 2004-10-14, "
         "and neither the agreement nor this entry names them"),
+    "a right to terminate with no closing waiting for the exchange's approval": (
+        "    trigger: exchange_approval     # the Nasdaq Approval\n", "",
+        "ref.termination", "termination",
+        "the Lenders' right to terminate runs from the exchange's approval, and no closing "
+        "waits for it"),
     "a section listed twice": (
         "    - continued_validity\n", "    - continued_validity\n    - continued_validity\n",
         "ref.duplicate-id", "amendment.sections[5]",

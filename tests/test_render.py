@@ -72,13 +72,15 @@ def amendment_2() -> dict[str, str]:
     return documents(AMENDMENT_2)
 
 
-@pytest.mark.parametrize("term_sheet, seed, name", [
-    (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1"),
-    (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2"),
-    (AMENDMENT_1, SEED_NOTE, "note-third-rockmore"),
-    (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer"),
+# The share of words that match the seed, as measured when the bundled deal's facts moved
+# from the templates into its term sheet: a change may raise it, never lower it.
+@pytest.mark.parametrize("term_sheet, seed, name, floor", [
+    (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1", 0.9874),
+    (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2", 0.9894),
+    (AMENDMENT_1, SEED_NOTE, "note-third-rockmore", 0.9931),
+    (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer", 0.9930),
 ])
-def test_generated_text_matches_the_seed(term_sheet, seed, name, capsys):
+def test_generated_text_matches_the_seed(term_sheet, seed, name, floor, capsys):
     html = documents(term_sheet, name.split("-")[0])[name]
     lenders = len(prepare(term_sheet).deal.lenders) if name.startswith("amendment") else 1
     ratio, changes = similarity(without_blanks(normalize_words(text_of_html(html))),
@@ -87,7 +89,7 @@ def test_generated_text_matches_the_seed(term_sheet, seed, name, capsys):
         print(f"\n{name}: {ratio:.2%} of words match {seed.name}; differences:")
         for change in changes:
             print("   ", change[:300])
-    assert ratio >= 0.98
+    assert ratio >= floor
 
 
 def test_miscellaneous_clauses_are_8_in_one_amendment_and_6_in_the_other(amendment_1,
