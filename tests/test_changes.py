@@ -150,3 +150,52 @@ def test_a_renumbered_clause_is_a_change_to_its_number_only(renderings):
     closing = next(p for p in root.iter("p") if "Third Closing. Subject to" in p.text_content())
     assert [d.text_content().strip() for d in closing.iter("del")] == ["2"]
     assert [i.text_content().strip() for i in closing.iter("ins")] == ["3"]
+
+
+def snapshot(label: str, text: str, only=()):
+    from generator.changes.report import Snapshot
+    loaded = parse_term_sheet(text, label)
+    deal = derive(loaded.sheet)
+    return Snapshot(label, loaded, deal, {d.name: d for d in render_documents(deal, only)})
+
+
+def test_the_report_lists_terms_figures_changed_and_unaffected_documents():
+    import datetime as dt
+    from generator.changes.report import change_report, report_document
+    report = change_report(snapshot("old.yaml", OLD), snapshot("new.yaml", LENDER_GONE))
+    kinds = {d.name: (d.kind, d.places) for d in report.documents}
+    assert kinds["amendment-1"] == ("changed", ("the signature pages", "Schedule A"))
+    assert kinds["note-third-midsummer"] == ("removed", ())
+    assert "note-third-rockmore" not in kinds  # the other lenders' notes did not change
+    assert "Senior Convertible Note No. B1-01 (Rockmore Investment Master Fund, Ltd)" in (
+        report.unaffected)
+    text = " ".join(text_of_html(report_document(report, "z", dt.date(2026, 12, 1)).html)
+                    .split())
+    assert "lenders[midsummer] Midsummer Investment Ltd. (none) old.yaml:" in text
+    assert ("Conversion Notice, Note No. B1-06: no longer part of the deal." in text)
+
+
+def test_a_change_of_wording_only_changes_the_documents_that_use_it(monkeypatch):
+    from generator.changes.report import change_report
+    from generator import rendering
+    before = snapshot("before", OLD, ["amendment", "note"])
+    # A template edit (no term changed): the note's fractional-shares clause reworded.
+    original = rendering.environment().loader.get_source
+    def edited(environment, name):
+        source, filename, uptodate = original(environment, name)
+        if name == "note/_call_right_and_misc.html.j2":
+            source = source.replace("nearest whole share", "next whole share")
+            assert "next whole share" in source
+        return source, filename, lambda: False
+    monkeypatch.setattr(rendering.environment().loader, "get_source", edited)
+    rendering.environment().cache.clear()
+    try:
+        after = snapshot("after", OLD, ["amendment", "note"])
+    finally:
+        rendering.environment().cache.clear()
+    report = change_report(before, after)
+    assert report.terms == () and report.figures == ()
+    assert {d.name for d in report.documents} == {d for d in after.documents
+                                                  if d.startswith("note-")}
+    assert {d.places for d in report.documents} == {("Section 12 (Fractional Shares)",)}
+    assert report.unaffected == (after.documents["amendment-1"].title,)
