@@ -36,8 +36,7 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 
 demo: $(STAMP)
 	$(BIN)/dealdocs validate term_sheets/*.yaml
-	$(BIN)/dealdocs render term_sheets/zoltek-amendment-1.yaml
-	$(BIN)/dealdocs render term_sheets/zoltek-amendment-2.yaml
+	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs render $$sheet || exit 1; done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

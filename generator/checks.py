@@ -12,13 +12,13 @@ from collections.abc import Iterable, Iterator
 from decimal import Decimal
 
 from .calculations import additional_warrant_shares, column_total
-from .deal import Deal
+from .deal import Deal, collective_names
 from .findings import Finding, Severity
 from .fonts import describe, uncovered_characters
 from .formatting import money, percent, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
-from .templates import NOTE_TEMPLATE, template_needs
+from .templates import NOTE_TEMPLATE, rate_indexes, template_needs
 
 WARNING = Severity.WARNING
 
@@ -76,6 +76,21 @@ def check_references(sheet: TermSheet, source: SourceMap,
     if sheet.prior_securities_exercise:
         ref("agreement", agreements, sheet.prior_securities_exercise.agreement,
             ("prior_securities_exercise", "agreement"))
+    if sheet.waivers:
+        for i, agreement_id in enumerate(sheet.waivers.prior_transactions):
+            ref("agreement", agreements, agreement_id, ("waivers", "prior_transactions", i))
+    terms = sheet.note_terms
+    if terms:
+        for i, financing in enumerate(terms.prior_financings):
+            ref("agreement", agreements, financing.agreement,
+                ("note_terms", "prior_financings", i, "agreement"))
+        findings += _repeated(source, ("note_terms", "prior_financings"),
+                              [f.agreement for f in terms.prior_financings], "prior financing")
+        if terms.floating_rate:
+            ref("rate index", set(rate_indexes()), terms.floating_rate.index,
+                ("note_terms", "floating_rate", "index"))
+    findings += [*_names_needed(sheet, source), *_event_date(sheet, source),
+                 *_termination(sheet, source), *_collective_names(sheet, source)]
     for i, section in enumerate(sheet.amendment.sections):
         ref("clause", clauses, section, ("amendment", "sections", i))
         if section in clauses:
@@ -96,26 +111,85 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
 
 def _template_needs(sheet: TermSheet, source: SourceMap, template: str, what: str,
                     path: PathKey) -> Iterator[Finding]:
-    agreements = {agreement.id for agreement in sheet.agreements}
-    for need in template_needs(template):
-        kind, _, name = need.partition(":")
-        if kind == "agreement" and name not in agreements:
-            yield source.finding(
-                "ref.template-needs", path,
-                f"{what} refers to the agreement {name!r}, which the term sheet does not declare",
-                f"declare `{name}` under agreements: (title and date)")
-        elif kind == "administrative_agent" and not any(l.administrative_agent
-                                                        for l in sheet.lenders):
-            yield source.finding(
-                "ref.template-needs", path,
-                f"{what} names the Administrative Agent, and no lender is one",
-                "add `administrative_agent: true` to that lender")
-        elif kind not in ("agreement", "administrative_agent") and not getattr(sheet, kind):
+    for kind in template_needs(template):
+        if not getattr(sheet, kind):
             yield source.finding(
                 "ref.clause-needs", path,
                 f"{what} is written from the term sheet's `{kind}:`, which this term sheet "
                 "does not have", f"add `{kind}:` (see term_sheets/ for examples), or remove "
                 "the section")
+
+
+def _names_needed(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    """Agreements and securities the documents name by their defined terms must have them."""
+    declared = {agreement.id: (i, agreement) for i, agreement in enumerate(sheet.agreements)}
+    named = [*sheet.amendment.amends, *(sheet.waivers.prior_transactions if sheet.waivers else [])]
+    for agreement_id in dict.fromkeys(named):
+        if agreement_id in declared and declared[agreement_id][1].defined_as is None:
+            index, agreement = declared[agreement_id]
+            yield source.finding(
+                "ref.defined-as", ("agreements", index),
+                f"the documents refer to the {agreement.title} dated {agreement.date} by its "
+                "defined term, and it has none",
+                "add `defined_as:` (for example \"September Purchase Agreement\")")
+    for i, financing in enumerate(sheet.note_terms.prior_financings if sheet.note_terms else []):
+        agreement = declared.get(financing.agreement, (0, None))[1]
+        if agreement is None:
+            continue
+        path: PathKey = ("note_terms", "prior_financings", i)
+        if financing.defined_as is None and agreement.defined_as is None:
+            yield source.finding(
+                "ref.defined-as", path + ("agreement",),
+                f"the note defines the {agreement.title} dated {agreement.date} by a name, "
+                "and neither the agreement nor this entry gives one",
+                "add `defined_as:` here or to the agreement")
+        if financing.securities is None and (agreement.securities is None
+                                             or agreement.securities.notes is None):
+            yield source.finding(
+                "ref.defined-as", path + ("agreement",),
+                f"the note names the {financing.instrument} issued under the {agreement.title} "
+                f"dated {agreement.date}, and neither the agreement nor this entry names them",
+                "add `securities:` here (for example \"2004 Notes\")")
+
+
+def _event_date(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    following = [i for i, c in enumerate(sheet.closings) if c.trigger == "event_date"]
+    if following and sheet.event_date is None:
+        yield source.finding(
+            "ref.event-date", ("closings", following[0], "trigger"),
+            f"the {sheet.closings[following[0]].name} follows the Event Date, which the term "
+            "sheet does not define", "add `event_date:` (what it waits for), or change the trigger")
+    if sheet.event_date is not None and not following:
+        yield source.finding(
+            "ref.event-date", ("event_date",),
+            "the Event Date is defined, and no closing follows it",
+            "give a closing `trigger: event_date`, or remove `event_date:`", severity=WARNING)
+
+
+def _termination(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    if sheet.termination and not any(c.trigger == "exchange_approval" for c in sheet.closings):
+        yield source.finding(
+            "ref.termination", ("termination",),
+            "the Lenders' right to terminate runs from the exchange's approval, and no closing "
+            "waits for it", "give a closing `trigger: exchange_approval`, or remove "
+            "`termination:`")
+
+
+def _collective_names(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    """With several closings, the name of all their notes (or warrants) together is a term
+    of its own: it cannot be the name of one closing's series."""
+    if len(sheet.closings) < 2:
+        return
+    names = collective_names(sheet)
+    for kind, collective in (("notes", names.notes), ("warrants", names.warrants)):
+        for i, closing in enumerate(sheet.closings):
+            series = getattr(closing, kind)
+            if series is not None and collective == series.name:
+                yield source.finding(
+                    "names.collective", ("closings", i, kind, "name"),
+                    f"{series.name!r} names the {closing.name}'s {kind}, and would also name "
+                    f"the {kind} of all the closings together",
+                    f"give `collective_names: {{{kind}: ...}}` another name, or rename the series")
 
 
 def _unknown(source: SourceMap, kind: str, known: set[str], value: str,
@@ -127,7 +201,8 @@ def _unknown(source: SourceMap, kind: str, known: set[str], value: str,
         fix = f"the {kind}s are: {', '.join(sorted(known))}"
     else:
         fix = f"declare the {kind} first"
-    return source.finding(f"ref.unknown-{kind}", path, f"no {kind} has the id {value!r}", fix)
+    return source.finding(f"ref.unknown-{kind.replace(' ', '-')}", path,
+                          f"no {kind} has the id {value!r}", fix)
 
 
 def _duplicates(source: SourceMap, section: str, ids: list[str], key: str,
@@ -358,16 +433,17 @@ def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]
                     f"it is amended by an agreement dated {other.date}, before its own date "
                     f"{agreement.date}", "check both dates")
     terms = sheet.note_terms
+    floating = terms.floating_rate if terms else None
     for i, closing in enumerate(sheet.closings):
         if closing.date is None:
             yield source.finding(
                 "dates.missing", ("closings", i),
                 f"the {closing.name} has no date, and its notes need an Original Issue Date",
                 "add `date: YYYY-MM-DD` to the closing")
-        elif terms and terms.fixed_rate_through < closing.date:
+        elif floating and floating.fixed_rate_through < closing.date:
             yield source.finding(
-                "dates.order", ("note_terms", "fixed_rate_through"),
-                f"the fixed rate runs through {terms.fixed_rate_through}, before the "
+                "dates.order", ("note_terms", "floating_rate", "fixed_rate_through"),
+                f"the fixed rate runs through {floating.fixed_rate_through}, before the "
                 f"{closing.name}'s notes are issued on {closing.date}",
                 "check fixed_rate_through and the closing date")
         if closing.date and closing.date < date:
@@ -382,12 +458,23 @@ def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]
                 "dates.order", ("closings", index, "notes", "maturity_months"),
                 f"the Maturity Date {note.maturity_date} is not after the Original Issue "
                 f"Date {note.issue_date}", "check maturity_months")
-        elif note.maturity_date and terms and note.maturity_date <= terms.fixed_rate_through:
+        elif note.maturity_date and floating and note.maturity_date <= floating.fixed_rate_through:
             index = sheet.closings.index(note.closing)
             yield source.finding(
                 "dates.order", ("closings", index, "notes", "maturity_months"),
                 f"the {note.closing.name}'s notes mature on {note.maturity_date}, before the "
-                f"fixed rate ends ({terms.fixed_rate_through})", "check maturity_months")
+                f"fixed rate ends ({floating.fixed_rate_through})", "check maturity_months")
+    approval = terms.shareholder_approval if terms else None
+    if approval and approval.deadline < date:
+        yield source.finding(
+            "dates.order", ("note_terms", "shareholder_approval", "deadline"),
+            f"the shareholder approval is due {approval.deadline}, before this document's "
+            f"date {date}", "check the date")
+    if approval and approval.deadline_if_reviewed < approval.deadline:
+        yield source.finding(
+            "dates.order", ("note_terms", "shareholder_approval", "deadline_if_reviewed"),
+            f"the deadline if the proxy is reviewed ({approval.deadline_if_reviewed}) is before "
+            f"the deadline without review ({approval.deadline})", "check both dates")
     if sheet.public_announcement.press_release_date < date:
         yield source.finding(
             "dates.order", ("public_announcement", "press_release_date"),

@@ -26,6 +26,7 @@ from .findings import Finding, Severity, errors
 from .formatting import longdate, money, shares
 from .model import TermSheet
 from .pipeline import Prepared, prepare
+from .starter import starter_term_sheet
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
                   help="Closing documents for convertible-note financings, from one term sheet.")
@@ -131,6 +132,36 @@ def render(
 
 def _waiting(holder: Holder) -> None:
     _line(f"waiting for {holder}, which is building this deal", "yellow", err_console)
+
+
+@app.command(help="Write a commented starter term sheet for a new deal, FOLDER/DEAL_ID.yaml: "
+             "every section, each value to replace marked FILL IN (`dealdocs validate` lists "
+             "those left, at their lines), the optional sections commented out. An existing "
+             "file is never overwritten.")
+def new(
+    deal_id: Annotated[str, typer.Argument(help="The deal's id (lowercase letters, digits, _ "
+                                           "and -); it names the file and the output folder.")],
+    folder: Annotated[Path, typer.Option("--folder", help="Where to write the term sheet.")]
+    = Path("term_sheets"),
+) -> None:
+    try:
+        text = starter_term_sheet(deal_id)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="DEAL_ID") from None
+    path = folder / f"{deal_id}.yaml"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with path.open("x", encoding="utf-8") as handle:
+            handle.write(text)
+    except FileExistsError:
+        err_console.print(escape(f"{path} already exists; nothing written (choose another id, "
+                                 "or move the file away)"), style="red")
+        raise typer.Exit(1) from None
+    except OSError as exc:
+        err_console.print(escape(f"cannot write {path}: {exc.strerror}"), style="red")
+        raise typer.Exit(1) from None
+    console.print(escape(f"Wrote {path}: replace each FILL IN value, then run "
+                         f"`dealdocs validate {path}`"))
 
 
 @app.command()

@@ -13,9 +13,10 @@ from decimal import Decimal
 from typing import Any
 
 from . import calculations
-from .model import (AdditionalWarrants, Closing, Company, DealInfo, NoteTerms,
-                    PublicAnnouncement, Registration, Securities, TermSheet, Termination,
-                    Waivers)
+from .model import (AdditionalWarrants, Closing, Company, DealInfo, EventDateCondition,
+                    GoverningLaw, Market,
+                    NoteTerms, PublicAnnouncement, Registration, Securities, TermSheet,
+                    Termination, Waivers)
 
 
 @dataclass(frozen=True)
@@ -48,6 +49,26 @@ class PriorSecuritiesExercise:
     adjusted_exercise_price: Decimal | None
     anti_dilution_section: str | None
     warrants_issued_in: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class PriorFinancing:
+    """An earlier financing as the note names it (model.PriorFinancing, resolved)."""
+
+    agreement: Agreement
+    defined_as: str
+    securities: str
+    instrument: str
+    with_loan_agreement_notes: bool
+
+
+@dataclass(frozen=True)
+class CollectiveNames:
+    """The securities of all closings together; None where there are none."""
+
+    notes: str | None
+    note: str | None
+    warrants: str | None
 
 
 @dataclass(frozen=True)
@@ -117,12 +138,18 @@ class Amendment:
 class Deal:
     deal: DealInfo
     company: Company
+    market: Market
+    governing_law: GoverningLaw
     agreements: dict[str, Agreement]
     lenders: tuple[Lender, ...]
+    administrative_agent: Lender | None
     prior_securities_exercise: PriorSecuritiesExercise | None
     additional_warrants: AdditionalWarrants | None
     closings: tuple[Closing, ...]
+    event_date: EventDateCondition | None
+    collective_names: CollectiveNames
     note_terms: NoteTerms | None
+    prior_financings: tuple[PriorFinancing, ...]
     schedule_a: ScheduleA
     notes: tuple[Note, ...]
     assignments: tuple[Assignment, ...]
@@ -130,6 +157,8 @@ class Deal:
     fee_reimbursements: tuple[FeeReimbursement, ...]
     registration: Registration | None
     waivers: Waivers | None
+    prior_transactions: tuple[Agreement, ...]
+    """The agreements of `waivers.prior_transactions`, resolved."""
     public_announcement: PublicAnnouncement
     counsel: Counsel
     amendment: Amendment
@@ -148,11 +177,16 @@ def derive(sheet: TermSheet) -> Deal:
     closings_by_id = {closing.id: closing for closing in sheet.closings}
     schedule = derive_schedule_a(sheet, by_id)
     exercise = sheet.prior_securities_exercise
+    terms = sheet.note_terms
     return Deal(
         deal=sheet.deal,
         company=sheet.company,
+        market=sheet.market,
+        governing_law=sheet.governing_law,
         agreements=agreements,
         lenders=lenders,
+        administrative_agent=next((lender for lender in lenders if lender.administrative_agent),
+                                  None),
         prior_securities_exercise=exercise and PriorSecuritiesExercise(
             agreements[exercise.agreement], exercise.notes_converted,
             exercise.warrant_shares_exercised, exercise.also_exercised,
@@ -160,7 +194,16 @@ def derive(sheet: TermSheet) -> Deal:
             tuple(exercise.warrants_issued_in)),
         additional_warrants=sheet.additional_warrants,
         closings=tuple(sheet.closings),
-        note_terms=sheet.note_terms,
+        event_date=sheet.event_date,
+        collective_names=collective_names(sheet),
+        note_terms=terms,
+        prior_financings=tuple(
+            PriorFinancing(agreements[p.agreement],
+                           p.defined_as or agreements[p.agreement].defined_as
+                           or agreements[p.agreement].title,
+                           p.securities or agreements[p.agreement].securities.notes or "",
+                           p.instrument, p.with_loan_agreement_notes)
+            for p in (terms.prior_financings if terms else ())),
         schedule_a=schedule,
         notes=_notes(sheet, schedule),
         assignments=tuple(Assignment(by_id[a.from_lender], by_id[a.to_lender])
@@ -172,6 +215,8 @@ def derive(sheet: TermSheet) -> Deal:
             for f in sheet.fee_reimbursements),
         registration=sheet.registration,
         waivers=sheet.waivers,
+        prior_transactions=tuple(agreements[a] for a in
+                                 (sheet.waivers.prior_transactions if sheet.waivers else ())),
         public_announcement=sheet.public_announcement,
         counsel=Counsel(sheet.counsel.firm, by_id[sheet.counsel.represents]),
         amendment=Amendment(tuple(agreements[a] for a in sheet.amendment.amends),
@@ -196,6 +241,34 @@ def _agreements(sheet: TermSheet) -> dict[str, Agreement]:
         return resolved[agreement_id]
 
     return {agreement_id: resolve(agreement_id) for agreement_id in declared}
+
+
+def collective_names(sheet: TermSheet) -> CollectiveNames:
+    """The names of all closings' securities together, as given or made from theirs."""
+    given = sheet.collective_names
+    notes = given.notes or _collective([c.notes.name for c in sheet.closings], "Notes")
+    warrant_names = [c.warrants.name for c in sheet.closings if c.warrants]
+    warrants = given.warrants or _collective(warrant_names, "Warrants")
+    note = given.note
+    if note is None and notes is not None:
+        note = notes.removesuffix("Notes") + "Note" if notes.endswith("Notes") else "Note"
+    return CollectiveNames(notes, note, warrants)
+
+
+def _collective(names: list[str], noun: str) -> str | None:
+    """One series: its name. Several: the words all their names start with, if those end
+    in `noun` and are not one series' own name ("April Notes" for "April Notes I" and
+    "April Notes II"); otherwise `noun` ("Notes" for "Series A Notes" and "Series B Notes")."""
+    if len(names) <= 1:
+        return names[0] if names else None
+    words = [name.split() for name in names]
+    common: list[str] = []
+    for column in zip(*words):
+        if len(set(column)) > 1:
+            break
+        common.append(column[0])
+    prefix = " ".join(common)
+    return prefix if common and common[-1] == noun and prefix not in names else noun
 
 
 def allocated_principal(sheet: TermSheet) -> dict[str, list[Decimal | None]]:
@@ -261,8 +334,10 @@ def _notes(sheet: TermSheet, schedule: ScheduleA) -> tuple[Note, ...]:
             issue = closing.date
             maturity = issue and calculations.maturity_date(issue, closing.notes.maturity_months)
             periods, first_payment, days = (), None, ()
-            if maturity and terms and terms.fixed_rate_through < maturity:
-                periods = tuple(calculations.interest_periods(terms.fixed_rate_through, maturity))
+            floating = terms.floating_rate if terms else None
+            if maturity and floating and floating.fixed_rate_through < maturity:
+                periods = tuple(calculations.interest_periods(
+                    floating.fixed_rate_through, maturity, floating.period_months))
             if issue and terms:
                 first_payment = calculations.first_interest_payment_date(
                     issue, terms.interest_payment_days)

@@ -23,6 +23,18 @@ def money(amount: Decimal) -> str:
     return f"${dollars:,}" + (f".{cents:02d}" if cents else "")
 
 
+def price(amount: Decimal) -> str:
+    """A price per share: cents always, further places as given: "$25.51", "$12.50",
+    "$0.0001", "$14.5125"."""
+    exact = _finite("price", amount)
+    if exact < 0:
+        raise ValueError(f"the documents print no negative prices, got {amount}")
+    figures = f"{exact:f}"
+    whole, _, places = figures.partition(".")
+    places = places.rstrip("0").ljust(2, "0")
+    return f"${int(whole):,}.{places}"
+
+
 def shares(n: int) -> str:
     """A number of shares with thousands separators: "45,734"."""
     return f"{_count('shares', n):,}"
@@ -65,6 +77,21 @@ def ordinal(n: int) -> str:
     return num2words(n, lang="en", to="ordinal_num")
 
 
+_ROMAN = ((1000, "m"), (900, "cm"), (500, "d"), (400, "cd"), (100, "c"), (90, "xc"),
+          (50, "l"), (40, "xl"), (10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i"))
+
+
+def roman(n: int) -> str:
+    """A lowercase roman numeral, as clauses are numbered: 4 -> "iv", 22 -> "xxii"."""
+    if _count("roman", n) < 1:
+        raise ValueError(f"a roman numeral starts at 1, got {n}")
+    text = ""
+    for value, letters in _ROMAN:
+        count, n = divmod(n, value)
+        text += letters * count
+    return text
+
+
 def percent(value: Decimal) -> str:
     """A percentage without trailing zeros or exponent: "35%", "7.5%", "4.999%"."""
     figures = f"{_finite('percent', value):f}"
@@ -75,6 +102,8 @@ def percent(value: Decimal) -> str:
 
 FILTERS: dict[str, Callable[..., str]] = {
     "money": money,
+    "price": price,
+    "roman": roman,
     "shares": shares,
     "longdate": longdate,
     "month_day": month_day,

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import re
 import stat
 import unicodedata
 from dataclasses import dataclass, field
@@ -39,6 +40,8 @@ _PLAIN_TAGS = {
 }
 # Characters that change how text reads without being seen: bidirectional overrides
 # and isolates (the "Trojan Source" characters).
+# What is left of a number like 900,000 after a comma inside {...}: "000", "000.50".
+_NUMBER_TAIL = re.compile(r"^\d{3}(\.\d+)?$")
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 
 
@@ -211,6 +214,13 @@ class _Builder:
                             "write the keys out")
                 continue
             key = unicodedata.normalize("NFC", key_node.value)
+            if node.flow_style and _NUMBER_TAIL.match(key):
+                self._error(key_node, "yaml.flow-comma", path,
+                            f"{{...}} on one line split a number at its comma: {key!r} is the "
+                            "rest of a number such as 900,000",
+                            "write the number without commas (900000), quote it (\"900,000\"), "
+                            "or put each key on a line of its own")
+                continue
             if key in result:
                 self._error(key_node, "yaml.duplicate-key", path + (key,),
                             f"the key {key!r} is given twice (first on line {first_line[key]}); "

@@ -12,7 +12,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from .values import (ClosingId, Count, Coverage, Date, Exhibit, Flag, Identifier, Money,
-                     MonthDay, Name, Rate, Shares, Text, TimeOfDay)
+                     MonthDay, Name, PerSharePrice, Rate, Shares, Text, TimeOfDay)
 
 
 class Model(BaseModel):
@@ -55,8 +55,42 @@ class Company(Model):
     """Whose attention notices are addressed to."""
     signatory: Signatory
     """Who signs for the company."""
-    common_stock_par_value: Money | None = None
-    """Par value per share of the Common Stock."""
+    common_stock_par_value: PerSharePrice | None = None
+    """Par value per share of the Common Stock, up to six decimal places (0.01, 0.0001);
+    leave it out for stock without par value."""
+
+
+class Market(Model):
+    """Where the Common Stock trades, and where the documents take prices and times from."""
+
+    exchange: Name
+    """The market the Common Stock is listed on, as the note names it: "Nasdaq National
+    Market" (the Call Right measures the Closing Price there)."""
+    exchange_short: Name
+    """The exchange as a regulator: "Nasdaq" ("Nasdaq Approval", "applicable Nasdaq
+    regulations")."""
+    eligible_markets: list[Name] = Field(min_length=1)
+    """The markets that are an Eligible Market under the note, each as the text reads:
+    "the New York Stock Exchange"."""
+    price_source: Name
+    """The service that reports prices and the volume weighted average price: "Bloomberg"."""
+    vwap_function: Name | None = None
+    """The price source's function for the volume weighted average price: "VAP"."""
+    time_zone: Name
+    """How the amendment states the time of its deadlines: "Eastern time"."""
+    city_time: Name
+    """How the note and the restated sections state it: "New York City time"."""
+
+
+class GoverningLaw(Model):
+    state: Name
+    """The State whose internal laws govern the documents: "New York"."""
+    courts_sitting_in: Name
+    """Where the state and federal courts that hear disputes under the note sit: "the City
+    of New York, Borough of Manhattan"; they are defined as the "<state> Courts"."""
+    jurisdiction_section: Text | None = None
+    """Section of the agreement being amended on jurisdiction, which the amendment applies
+    to itself ("8.8"); leave it out if there is none."""
 
 
 class Securities(Model):
@@ -107,7 +141,7 @@ class PriorSecuritiesExercise(Model):
     """Aggregate shares of Common Stock for which its warrants are exercised."""
     also_exercised: Text | None = None
     """Other warrants exercised at the same time, in words."""
-    adjusted_exercise_price: Money | None = None
+    adjusted_exercise_price: PerSharePrice | None = None
     """The warrants' exercise price after the anti-dilution adjustment, if any."""
     anti_dilution_section: Text | None = None
     """Section of the warrants whose anti-dilution provision was triggered."""
@@ -120,7 +154,11 @@ class AdditionalWarrants(Model):
     """Exhibit letter of the form of Additional Warrant."""
     name: Name
     """Defined term: "Additional Warrant"."""
-    exercise_price: Money | None = None
+    collective_name: Name | None = None
+    """The warrants of all the Lenders together, where `name` is one warrant: "Additional
+    Warrants" (Schedule A's heading, the shares the shareholder approval covers); default:
+    `name`."""
+    exercise_price: PerSharePrice | None = None
     """Exercise price per share, if the amendment states one."""
     coverage_percent: Coverage | None = None
     """Shares per 100 shares exercised; when given, Schedule A is checked against it."""
@@ -135,8 +173,8 @@ class NoteSeries(Model):
     """How the text also refers to them: "April I Notes"."""
     aggregate_principal: Money
     """Aggregate principal of the notes issued at this closing."""
-    conversion_price: Money
-    """Conversion Price per share of Common Stock."""
+    conversion_price: PerSharePrice
+    """Conversion Price per share of Common Stock, up to six decimal places."""
     maturity_months: Count
     """Maturity Date: this many months after the Original Issue Date (42)."""
 
@@ -150,29 +188,110 @@ class WarrantSeries(Model):
     """Warrant shares as a percentage of the shares the note principal converts into."""
 
 
+class EventDateCondition(Model):
+    """What the Event Date, which a closing may follow, waits for: a legal opinion that the
+    closing's notes are covered by a security agreement, or that agreement amended to cover
+    them."""
+
+    legal_opinion_of: Name
+    """Whose legal opinion: "Hungarian counsel to Zoltek and Opco"."""
+    security_agreement: Name
+    """The security agreement that must cover the notes: "Mortgage and Security
+    Agreement"."""
+    lender_may_require_after_days: Count
+    """Each Lender may require the closing this many days after the exchange approval (or
+    after the date of the amendment, when no closing waits for that approval)."""
+
+
 class Closing(Model):
     id: ClosingId
-    """Id used by Schedule A and fee reimbursements: "third" (no "-": it is part of the
-    note's file names, note-<closing>-<lender>)."""
+    """Id used by Schedule A and fee reimbursements: "third". No `-`: a note's files are
+    named <closing>-<lender>."""
     name: Name
     """Name of the closing: "Third Closing"."""
     date: Date | None = None
     """Closing Date: the Original Issue Date of its notes."""
-    trigger: Literal["nasdaq_approval", "event_date"] | None = None
-    """What the closing follows: the Nasdaq Approval, or the Event Date."""
+    trigger: Literal["exchange_approval", "event_date"] | None = None
+    """What the closing follows: the exchange's approval of the issuance ("Nasdaq Approval"),
+    or the Event Date (see `event_date:`); left out, the date of the amendment."""
     closing_deliveries_section: Text | None = None
     """Section of the purchase agreement that lists the closing deliveries: "2.8"."""
     notes: NoteSeries
     warrants: WarrantSeries | None = None
 
 
+class FloatingRate(Model):
+    """Interest after the fixed-rate period: an index plus a margin, for each Interest Period."""
+
+    fixed_rate_through: Date
+    """Last day of the fixed-rate period; the Interest Periods follow it."""
+    index: Identifier
+    """The rate index, defined by templates/note/rate_index/<index>.html.j2: `libor` (the
+    London interbank rate of the bundled 2006 deal), `sofr` (Term SOFR), `prime` (the
+    prime rate quoted by The Wall Street Journal)."""
+    margin_percent: Rate
+    """Margin over the index, percent a year (4)."""
+    period_months: Count
+    """Length of each Interest Period, and the index's tenor, in months (6)."""
+
+
+class OwnershipLimits(Model):
+    """The beneficial-ownership limits on conversion (Note, Section 5(b)(i))."""
+
+    threshold_percent: Coverage
+    """The Threshold Percentage (4.999)."""
+    maximum_percent: Coverage
+    """The Maximum Percentage, to which a Lender may raise its threshold (9.999)."""
+
+
+class PriorFinancing(Model):
+    """An earlier financing whose securities the note carves out (its Events of Default,
+    permitted prepayments, excluded issuances and the Issuable Maximum)."""
+
+    agreement: Identifier
+    """Id of the agreement, declared under `agreements:`."""
+    instrument: Literal["debentures", "notes"]
+    """What it issued: `debentures` or `notes`."""
+    defined_as: Name | None = None
+    """The note's defined term for the agreement, when not its `defined_as`: "2005 Loan
+    Agreement"."""
+    securities: Name | None = None
+    """The note's defined term for its securities, when not its `securities.notes`: "2005
+    Notes"."""
+    with_loan_agreement_notes: Flag = False
+    """The securities' defined term also takes in every other note issued under the
+    agreement being amended ("... or in any other note issued by the Borrower in respect of
+    the Loan Agreement (collectively, such notes, ...)")."""
+
+
+class LitigationThreshold(Model):
+    pertaining_to: Name
+    """The existing litigation, by the party it pertains to: "Scott Macon Securities"."""
+    amount: Money
+    """Judgments in it are an Event of Default above this amount."""
+
+
+class ShareholderApproval(Model):
+    """The covenant to seek shareholder approval where the exchange requires it for the
+    issuance (Note, Section 5(b)(ii)-(iii)); leave it out when no approval is needed."""
+
+    deadline: Date
+    """Date by which the approval is to be obtained."""
+    deadline_if_reviewed: Date
+    """The later date, if the Commission reviews the proxy materials."""
+    rule: Text
+    """The exchange's rule the approval meets: "Rule 4350(i) of Nasdaq set forth in the
+    NASD Manual"."""
+    covers: list[Name] = []
+    """The securities whose Underlying Shares need the approval; left out: the notes and
+    warrants of all closings, and the Additional Warrants, by their collective names."""
+
+
 class NoteTerms(Model):
     fixed_rate_percent: Rate
-    """Interest rate a year until the fixed-rate period ends (7.5)."""
-    fixed_rate_through: Date
-    """Last day of the fixed-rate period."""
-    floating_margin_percent: Rate
-    """Margin over LIBOR for each Interest Period after it (4)."""
+    """Interest rate a year: until the notes are paid, or until `floating_rate` begins (7.5)."""
+    floating_rate: FloatingRate | None = None
+    """Interest after the fixed-rate period; left out, the fixed rate runs to maturity."""
     interest_payment_days: list[MonthDay] = Field(min_length=1)
     """Interest Payment Dates of each year, MM-DD; each note's first is the first after its
     Original Issue Date."""
@@ -182,10 +301,27 @@ class NoteTerms(Model):
     """Number of equal quarterly principal installments (10)."""
     first_installment_months: Count
     """Months after the Closing Date of the first installment (15)."""
-    call_threshold_price: Money
+    call_threshold_price: PerSharePrice
     """Closing Price above which the Borrower may call the notes (Section 13)."""
-    equity_conditions_minimum_price: Money
+    equity_conditions_minimum_price: PerSharePrice
     """Minimum closing price for paying in shares (Section 2(d))."""
+    ownership_limits: OwnershipLimits
+    material_debt_threshold: Money
+    """Obligations above this amount make a debt agreement a Material Debt Agreement
+    (Event of Default (ii))."""
+    judgment_threshold: Money
+    """Judgments above this amount are an Event of Default (Event of Default (x))."""
+    litigation_thresholds: list[LitigationThreshold] = []
+    """Existing litigation with a threshold of its own."""
+    existing_creditors: list[Name] = []
+    """Creditors whose existing Indebtedness the Borrower may prepay (Event of Default (vii)):
+    "Marshall and Isley Bank of St. Louis"."""
+    prior_financings: list[PriorFinancing] = []
+    """Earlier financings whose securities the note carves out, oldest first."""
+    shareholder_approval: ShareholderApproval | None = None
+    shareholders_agreement_section: Text | None = None
+    """Section of the Loan Agreement on amending the company's Shareholders Agreement; given,
+    amending that agreement otherwise is an Event of Default."""
 
 
 class ScheduleARow(Model):
@@ -262,6 +398,14 @@ class Waivers(Model):
     """Plaintiff of the litigation."""
     litigation_court: Name
     """Court where it is filed."""
+    resale_registration_form: Name
+    """Form of the lapsed resale registration statement: "S-1"."""
+    resale_securities_issued_in: list[Name] = Field(min_length=1)
+    """When the Registrable Securities it covered were issued, e.g. "September 2005"."""
+    prior_transactions: list[Identifier] = Field(min_length=1)
+    """Ids of the earlier agreements whose registrable securities the waiver also covers."""
+    use_of_proceeds_section: Text
+    """Section of the agreement being amended that restricts the use of proceeds ("4.16")."""
 
 
 class PublicAnnouncement(Model):
@@ -282,6 +426,20 @@ class Counsel(Model):
     """Id of the only lender it represents."""
 
 
+class CollectiveNames(Model):
+    """What the documents call the securities of all the closings together, when there are
+    several. Each defaults to a name made from the closings' own names."""
+
+    notes: Name | None = None
+    """All the notes: "April Notes". Default: the words every series' name starts with,
+    when they end in "Notes" ("April Notes I", "April Notes II"), else "Notes"."""
+    note: Name | None = None
+    """One note, as the text names the form: "April Note". Default: `notes` with "Notes"
+    made "Note"."""
+    warrants: Name | None = None
+    """All the warrants: "April Warrants". Default: as for `notes`, ending in "Warrants"."""
+
+
 class AmendmentSpec(Model):
     amends: list[Identifier] = Field(min_length=1)
     """Ids of the agreements this amendment modifies, in recital order."""
@@ -294,11 +452,15 @@ class TermSheet(Model):
 
     deal: DealInfo
     company: Company
+    market: Market
+    governing_law: GoverningLaw
     agreements: list[Agreement] = []
     lenders: list[Lender] = Field(min_length=1)
     prior_securities_exercise: PriorSecuritiesExercise | None = None
     additional_warrants: AdditionalWarrants | None = None
     closings: list[Closing] = []
+    event_date: EventDateCondition | None = None
+    collective_names: CollectiveNames = CollectiveNames()
     note_terms: NoteTerms | None = None
     schedule_a: list[ScheduleARow] = Field(min_length=1)
     schedule_a_totals: StatedTotals | None = None

@@ -15,18 +15,8 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from .findings import Finding, Mark, Severity
+from .formatting import roman
 from .templates import TEMPLATES_DIR
-
-_ROMAN = [(10, "x"), (9, "ix"), (5, "v"), (4, "iv"), (1, "i")]
-
-
-def _roman(n: int) -> str:
-    text = ""
-    for value, letters in _ROMAN * 4:
-        while n >= value:
-            text, n = text + letters, n - value
-    return text
-
 
 def _letter(n: int) -> str:
     return chr(ord("a") + n - 1) if n <= 26 else _letter((n - 1) // 26) + _letter((n - 1) % 26 + 1)
@@ -52,7 +42,7 @@ def _note_ref(path: list[int]) -> str:
 
 
 def _note_label(depth: int, n: int) -> str:
-    return {2: _letter(n), 3: _roman(n), 4: str(n)}.get(depth) or _letter(n).upper()
+    return {2: _letter(n), 3: roman(n), 4: str(n)}.get(depth) or _letter(n).upper()
 
 
 STYLES = {

@@ -14,6 +14,7 @@ from .errors import TermSheetError
 from .findings import Finding
 from .loader import PathKey, SourceMap, load_yaml, parse_yaml
 from .model import TermSheet
+from .starter import PLACEHOLDER, placeholders
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,12 @@ def _typed(data: object, source: SourceMap) -> LoadedTermSheet:
         raise TermSheetError([source.finding(
             "model.shape", (), "the file must be a mapping of sections (deal:, company:, ...)",
             "start from term_sheets/zoltek-amendment-1.yaml")])
+    unfilled = placeholders(data)
+    if unfilled:
+        raise TermSheetError([source.finding(
+            "starter.fill-in", path, f"still the starter's placeholder: "
+            f"{text.removeprefix(PLACEHOLDER).lstrip(': ')}", "replace it with this deal's value")
+            for path, text in unfilled])
     try:
         sheet = TermSheet.model_validate(data)
     except pydantic.ValidationError as exc:

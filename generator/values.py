@@ -23,10 +23,10 @@ _INTEGER = re.compile(rf"^{_WHOLE}$")
 _FIGURE_LIKE = re.compile(r"^[\d,_]+(?:\.\d+)?$")  # digits and separators: a mistyped figure
 _ISO_DATE = re.compile(r"^(\d{4})-(\d{2})-(\d{2})$")
 _IDENTIFIER = re.compile(r"^[a-z][a-z0-9_-]{0,63}$")
-# No "-": a note's files are named note-<closing>-<lender>, and lender ids may hold "-",
-# so closing "third" with lender "a-b" and closing "third-a" with lender "b" would both
-# be note-third-a-b. With closing ids free of "-" the first "-" after the closing ends it.
 _CLOSING_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
+_EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
+_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
+_TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
 
 # Sane limits, far beyond any real deal: past them the calendar (year 9999) and
 # Decimal's 28 digits run out, and a typo is the likelier explanation.
@@ -35,9 +35,6 @@ LAST_DATE = dt.date(2199, 12, 31)
 MAX_AMOUNT = Decimal(10) ** 12  # dollars, exclusive: under a trillion
 MAX_SHARES = 10**12 - 1
 MAX_COUNT = 1000  # days, months, installments: 1,000 months is 83 years
-_EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
-_MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
-_TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
 
 
 _NULLS = frozenset({"null", "Null", "NULL", "~"})
@@ -88,15 +85,35 @@ def _check_figure(text: str, pattern: re.Pattern[str], what: str, example: str) 
                      + f"; write it like {example}")
 
 
+def _bounded(amount: Decimal) -> Decimal:
+    if amount >= MAX_AMOUNT:
+        raise ValueError(f"an amount must be less than ${MAX_AMOUNT:,}, not {amount:,}")
+    return amount
+
+
 def parse_money(value: Any) -> Decimal:
     """Dollars as written, exactly: `20,000,000`, `25.51`; never a fraction of a cent."""
     amount = _decimal(value, "an amount of money", "20,000,000 or 25.51")
     if amount <= 0:
         raise ValueError(f"an amount must be more than zero, not {amount}")
-    if amount >= MAX_AMOUNT:
-        raise ValueError(f"an amount must be less than ${MAX_AMOUNT:,}, not {amount:,}")
-    if amount != amount.quantize(Decimal("0.01")):
+    if _bounded(amount) != amount.quantize(Decimal("0.01")):
         raise ValueError(f"{amount} has a fraction of a cent; amounts are in whole cents")
+    return amount
+
+
+PRICE_PLACES = 6
+"""Per-share figures are exact to six decimal places ($0.000001), as share prices and par
+values are quoted; sums of money paid are whole cents."""
+
+
+def parse_price(value: Any) -> Decimal:
+    """A price or value per share as written, exactly: `25.51`, `0.0001`, `14.5125`."""
+    amount = _decimal(value, "a price per share", "25.51 or 0.0001")
+    if amount <= 0:
+        raise ValueError(f"a price per share must be more than zero, not {amount}")
+    if _bounded(amount) != amount.quantize(Decimal(1).scaleb(-PRICE_PLACES)):
+        raise ValueError(f"{amount} has more than {PRICE_PLACES} decimal places; a price per "
+                         f"share is exact to ${Decimal(1).scaleb(-PRICE_PLACES):f}")
     return amount
 
 
@@ -214,13 +231,12 @@ def parse_identifier(value: Any) -> str:
 
 
 def parse_closing_id(value: Any) -> str:
-    """A closing's id: an id without "-", so that note file names cannot collide."""
-    text = _text(value, "a closing id")
+    """A closing's id: an id without `-`, so that a note's file name, <closing>-<lender>,
+    names exactly one note."""
+    text = parse_identifier(value)
     if not _CLOSING_ID.match(text):
-        raise ValueError(f"{text!r} is not a closing id; use at most 64 lowercase letters, "
-                         "digits and _, starting with a letter (like third), and no '-': a "
-                         "note's files are named note-<closing>-<lender>, so a '-' could give "
-                         "two notes one file name")
+        raise ValueError(f"{text!r} is not a closing id; a closing id has no '-' (a note's "
+                         f"files are named <closing>-<lender>): write {text.replace('-', '_')}")
     return text
 
 
@@ -247,7 +263,11 @@ _DECIMAL_SCHEMA = {"type": "string", "pattern": _NUMBER.pattern}
 _as_str = PlainSerializer(str, return_type=str)
 
 Money = Annotated[Decimal, BeforeValidator(parse_money), _as_str,
-                  WithJsonSchema({**_DECIMAL_SCHEMA, "description": "US dollars, e.g. 20,000,000"})]
+                  WithJsonSchema({**_DECIMAL_SCHEMA,
+                                  "description": "US dollars in whole cents, e.g. 20,000,000"})]
+PerSharePrice = Annotated[Decimal, BeforeValidator(parse_price), _as_str, WithJsonSchema(
+    {**_DECIMAL_SCHEMA, "description": "US dollars per share, up to six decimal places, "
+                                       "e.g. 25.51 or 0.0001"})]
 Coverage = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_coverage), _as_str,
                      WithJsonSchema({**_DECIMAL_SCHEMA, "description": "percent, 0 < x <= 100"})]
 Rate = Annotated[Decimal, BeforeValidator(parse_percent), AfterValidator(_rate), _as_str,

@@ -1,9 +1,16 @@
 from __future__ import annotations
 
+import os
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
 import pytest
 
+from generator.build import render_documents
+from generator.pipeline import prepare
+from generator.textextract import text_of_docx, text_of_html, text_of_pdf
+from generator.writers import WRITERS, RenderedDocument
 from tests.helpers import AMENDMENT_1
 
 
@@ -21,3 +28,30 @@ def write_sheet(tmp_path):
         return path
     return write
 
+
+
+def _text_of(job: tuple[str, RenderedDocument]) -> str:
+    """The text of one document in one format (run in a worker process)."""
+    name, document = job
+    data = WRITERS[name].render(document)
+    extract = {"html": text_of_html, "pdf": text_of_pdf, "docx": text_of_docx}[name]
+    return extract(data)
+
+
+@pytest.fixture(scope="session")
+def bundled_texts() -> Callable[[Path], dict[tuple[str, str], str]]:
+    """The text of every document of a bundled term sheet in every format, keyed by
+    (document, format); each term sheet is rendered once per session, over the cores."""
+    cache: dict[Path, dict[tuple[str, str], str]] = {}
+
+    def texts(term_sheet: Path) -> dict[tuple[str, str], str]:
+        if term_sheet not in cache:
+            documents = render_documents(prepare(term_sheet).deal)
+            jobs = [(name, document) for document in documents for name in WRITERS]
+            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+                extracted = list(pool.map(_text_of, jobs))
+            cache[term_sheet] = {(document.name, name): text
+                                 for (name, document), text in zip(jobs, extracted)}
+        return cache[term_sheet]
+
+    return texts

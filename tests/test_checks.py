@@ -8,7 +8,7 @@ import pytest
 
 from generator.findings import Severity
 from generator.pipeline import prepare
-from tests.helpers import AMENDMENT_1, AMENDMENT_2, replace_once
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, line_of, replace_once
 
 # Schedule A of Amendment No. 1 as executed: lender, April Warrants I and II warrant shares.
 SEED_WARRANT_SHARES = {
@@ -34,13 +34,16 @@ def test_amendment_1_derives_every_warrant_figure_of_the_seed_schedule_a():
 
 def test_amendment_1_reports_what_does_not_add_up():
     name = str(AMENDMENT_1.relative_to(AMENDMENT_1.parent.parent))
+    text = AMENDMENT_1.read_text()
+    third = line_of(text, "aggregate_principal: 20,000,000")
+    fourth = line_of(text, "aggregate_principal: 10,000,000")
     assert [f.replace(str(AMENDMENT_1), name) for f in formatted(AMENDMENT_1)] == [
-        f"{name}:114: warning: closings[0].notes.aggregate_principal: the lenders' principal "
+        f"{name}:{third}: warning: closings[0].notes.aggregate_principal: the lenders' principal "
         "for the Third Closing adds up to $19,999,999, $1 less than the aggregate principal "
         "$20,000,000 (a rounding residue of splitting it); give the lenders' shares as "
         "`percent:` to split the aggregate exactly, or correct the amounts "
         "[schedule-a.aggregate]",
-        f"{name}:130: warning: closings[1].notes.aggregate_principal: the lenders' principal "
+        f"{name}:{fourth}: warning: closings[1].notes.aggregate_principal: the lenders' principal "
         "for the Fourth Closing adds up to $10,000,001, $1 more than the aggregate principal "
         "$10,000,000 (a rounding residue of splitting it); give the lenders' shares as "
         "`percent:` to split the aggregate exactly, or correct the amounts "
@@ -104,7 +107,7 @@ BROKEN = {
     "exhibit label used twice": (
         "exhibit: C-2", "exhibit: B-1",
         "exhibit.duplicate", "closings[1].warrants.exhibit",
-        "Exhibit B-1 is already the exhibit of closings[0].notes.exhibit (line 111)"),
+        "Exhibit B-1 is already the exhibit of closings[0].notes.exhibit (line {b1})"),
     "unknown closing in a row": (
         "      fourth: 1,666,667\n    warrant_shares:\n      third: 45,734\n      fourth: 22,867\n"
         "  - lender: omicron",
@@ -119,9 +122,10 @@ BROKEN = {
 
 @pytest.mark.parametrize("old, new, code, path, message", BROKEN.values(), ids=BROKEN.keys())
 def test_broken_deal_gets_its_finding(write_sheet, old, new, code, path, message):
-    findings = prepare(write_sheet(replace_once(AMENDMENT_1.read_text(), old, new))).findings
+    text = AMENDMENT_1.read_text()
+    findings = prepare(write_sheet(replace_once(text, old, new))).findings
     errors = [(f.code, f.path, f.message) for f in findings if f.severity is Severity.ERROR]
-    assert errors == [(code, path, message)]
+    assert errors == [(code, path, message.format(b1=line_of(text, "exhibit: B-1")))]
 
 
 def test_unknown_reference_suggests_the_near_id(write_sheet):
@@ -197,9 +201,43 @@ MORE_BROKEN = {
         "the Fourth Closing has no date, and its notes need an Original Issue Date"),
     "a fixed rate that ends before the notes are issued": (
         "fixed_rate_through: 2007-10-31", "fixed_rate_through: 2006-06-01",
-        "dates.order", "note_terms.fixed_rate_through",
+        "dates.order", "note_terms.floating_rate.fixed_rate_through",
         "the fixed rate runs through 2006-06-01, before the Fourth Closing's notes are issued "
         "on 2006-07-17"),
+    "a rate index no template defines": (
+        "index: libor", "index: euribor",
+        "ref.unknown-rate-index", "note_terms.floating_rate.index",
+        "no rate index has the id 'euribor'"),
+    "a closing that follows an Event Date nobody defined": (
+        "event_date:\n  legal_opinion_of: Hungarian counsel to Zoltek and Opco\n"
+        "  security_agreement: Mortgage and Security Agreement\n"
+        "  lender_may_require_after_days: 30\n", "",
+        "ref.event-date", "closings[1].trigger",
+        "the Fourth Closing follows the Event Date, which the term sheet does not define"),
+    "a collective name that is one closing's own": (
+        "event_date:\n", "collective_names:\n  notes: April Notes I\n\nevent_date:\n",
+        "names.collective", "closings[0].notes.name",
+        "'April Notes I' names the Third Closing's notes, and would also name the notes of all "
+        "the closings together"),
+    "a shareholder approval due before the amendment": (
+        "deadline: 2006-07-26", "deadline: 2006-01-26",
+        "dates.order", "note_terms.shareholder_approval.deadline",
+        "the shareholder approval is due 2006-01-26, before this document's date 2006-04-28"),
+    "an amended agreement without the defined term the documents use": (
+        "    defined_as: February Purchase Agreement\n", "",
+        "ref.defined-as", "agreements[1]",
+        "the documents refer to the Loan and Warrant Agreement dated 2005-02-09 by its defined "
+        "term, and it has none"),
+    "a prior financing whose securities have no name": (
+        "    securities: {notes: 2004 Notes}\n", "",
+        "ref.defined-as", "note_terms.prior_financings[2].agreement",
+        "the note names the notes issued under the Loan and Warrant Agreement dated 2004-10-14, "
+        "and neither the agreement nor this entry names them"),
+    "a right to terminate with no closing waiting for the exchange's approval": (
+        "    trigger: exchange_approval     # the Nasdaq Approval\n", "",
+        "ref.termination", "termination",
+        "the Lenders' right to terminate runs from the exchange's approval, and no closing "
+        "waits for it"),
     "a section listed twice": (
         "    - continued_validity\n", "    - continued_validity\n    - continued_validity\n",
         "ref.duplicate-id", "amendment.sections[5]",
@@ -233,11 +271,11 @@ def test_null_is_not_a_name(write_sheet):
     assert "'null' is YAML's empty value" in caught.value.findings[0].message
 
 
-def test_the_note_form_needs_the_agreements_it_names(write_sheet):
+def test_a_prior_financing_must_be_a_declared_agreement(write_sheet):
     text = AMENDMENT_1.read_text()
     start = text.index("  - id: loan_agreement_2004")
     text = text[:start] + text[text.index("\n\nlenders:", start) + 1:]
-    errors = [(f.code, f.message) for f in prepare(write_sheet(text)).findings
-              if f.severity is Severity.ERROR]
-    assert errors == [("ref.template-needs", "the note form refers to the agreement "
-                       "'loan_agreement_2004', which the term sheet does not declare")]
+    findings = [(f.code, f.path, f.message) for f in prepare(write_sheet(text)).findings
+                if f.severity is Severity.ERROR]
+    assert findings == [("ref.unknown-agreement", "note_terms.prior_financings[2].agreement",
+                         "no agreement has the id 'loan_agreement_2004'")]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from generator.cli import app
-from tests.helpers import AMENDMENT_1, AMENDMENT_2, replace_once
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, line_of, replace_once
 
 runner = CliRunner()
 
@@ -31,7 +31,8 @@ def test_validate_json_is_machine_readable():
     (report,) = json.loads(result.output)
     assert report["ok"] is True
     assert [f["code"] for f in report["findings"]] == ["schedule-a.aggregate"] * 2
-    assert report["findings"][0]["line"] == 114
+    assert report["findings"][0]["line"] == line_of(AMENDMENT_1.read_text(),
+                                                    "aggregate_principal: 20,000,000")
     rockmore = report["schedule_a"]["rows"][0]
     assert rockmore["warrant_shares"] == {"third": 45734, "fourth": 22867}
     assert report["schedule_a"]["totals"]["principal"] == {"third": "19999999",
@@ -70,7 +71,8 @@ def test_broken_figure_exits_1_and_json_names_the_line(tmp_path):
     assert result.exit_code == 1
     (report,) = json.loads(result.output)
     (error,) = [f for f in report["findings"] if f["severity"] == "error"]
-    assert (error["code"], error["line"]) == ("fee.exceeds-price", 213)
+    assert (error["code"], error["line"]) == (
+        "fee.exceeds-price", line_of(path.read_text(), "amount: 3,500,000"))
 
 
 def test_wrong_usage_exits_2():

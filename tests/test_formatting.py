@@ -17,6 +17,8 @@ from generator.formatting import (
     number_words,
     ordinal,
     percent,
+    price,
+    roman,
     shares,
 )
 
@@ -85,7 +87,24 @@ def test_filters_are_registered_by_their_template_names() -> None:
         "number_words": number_words,
         "ordinal": ordinal,
         "percent": percent,
+        "price": price,
+        "roman": roman,
     }
+
+
+@pytest.mark.parametrize("amount, printed", [
+    ("25.51", "$25.51"), ("12.5", "$12.50"), ("42.50", "$42.50"), ("25", "$25.00"),
+    ("0.0001", "$0.0001"), ("0.000001", "$0.000001"), ("14.5125", "$14.5125"),
+    ("1234.567800", "$1,234.5678"),
+])
+def test_a_price_per_share_keeps_its_places_and_at_least_cents(amount, printed) -> None:
+    assert price(D(amount)) == printed
+
+
+@pytest.mark.parametrize("n, numeral", [(1, "i"), (4, "iv"), (9, "ix"), (14, "xiv"),
+                                        (17, "xvii"), (22, "xxii"), (40, "xl"), (99, "xcix")])
+def test_roman_numerals_number_clauses(n, numeral) -> None:
+    assert roman(n) == numeral
 
 
 @pytest.mark.parametrize(

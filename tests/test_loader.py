@@ -129,3 +129,12 @@ def test_a_term_sheet_can_come_through_a_pipe():
     result = subprocess.run(["bash", "-c", script, sys.executable, str(AMENDMENT_1)],
                             capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_a_number_split_by_a_flow_mapping_gets_a_message_that_says_so():
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("principal: {second: 900,000, third: 675,000}\n", "t.yaml")
+    assert [f.format() for f in caught.value.findings] == [
+        "t.yaml:1: error: principal: {...} on one line split a number at its comma: '000' is "
+        "the rest of a number such as 900,000; write the number without commas (900000), "
+        "quote it (\"900,000\"), or put each key on a line of its own [yaml.flow-comma]"] * 2

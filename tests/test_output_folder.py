@@ -27,8 +27,8 @@ from generator.errors import RenderError
 from generator.cli import app
 from generator.pipeline import prepare
 from generator.writers import RenderedDocument
-from tests.helpers import (AMENDMENT_1, AMENDMENT_2, ROOT, assert_consistent, replace_once,
-                           snapshot, with_lenders)
+from tests.helpers import (AMENDMENT_1, AMENDMENT_2, ROOT, assert_consistent, line_of,
+                           replace_once, snapshot, with_lenders)
 
 DEAL = "zoltek-amendment-1"
 runner = CliRunner()
@@ -133,7 +133,8 @@ def test_case_1_a_closing_id_that_could_give_two_notes_one_file_name_is_refused(
     result = runner.invoke(app, ["validate", "--json", str(sheet)])
     assert result.exit_code == 1
     (finding,) = json.loads(result.output)[0]["findings"]
-    assert (finding["line"], finding["path"]) == (121, "closings[1].id")
+    assert (finding["line"], finding["path"]) == (line_of(text, "- id: third-a\n"),
+                                                  "closings[1].id")
     assert finding["message"].startswith("'third-a' is not a closing id")
     result = runner.invoke(app, ["render", str(sheet), "--format", "html", "--out",
                                  str(tmp_path / "out")])

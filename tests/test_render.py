@@ -13,7 +13,7 @@ from generator.build import Status, render_documents, write_documents
 from generator.errors import RenderError
 from generator.pipeline import prepare
 from generator.textextract import normalize_words, text_of_html
-from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, replace_once
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, line_of, replace_once
 
 SEEDS = ROOT / "tests" / "fixtures" / "seeds"  # copies of ../shared/seeds: the specification
 SEED_AMENDMENT_1 = SEEDS / "000_029763994e66043d.txt"
@@ -72,13 +72,15 @@ def amendment_2() -> dict[str, str]:
     return documents(AMENDMENT_2)
 
 
-@pytest.mark.parametrize("term_sheet, seed, name", [
-    (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1"),
-    (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2"),
-    (AMENDMENT_1, SEED_NOTE, "note-third-rockmore"),
-    (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer"),
+# The share of words that match the seed, as measured when the bundled deal's facts moved
+# from the templates into its term sheet: a change may raise it, never lower it.
+@pytest.mark.parametrize("term_sheet, seed, name, floor", [
+    (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1", 0.9874),
+    (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2", 0.9894),
+    (AMENDMENT_1, SEED_NOTE, "note-third-rockmore", 0.9931),
+    (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer", 0.9930),
 ])
-def test_generated_text_matches_the_seed(term_sheet, seed, name, capsys):
+def test_generated_text_matches_the_seed(term_sheet, seed, name, floor, capsys):
     html = documents(term_sheet, name.split("-")[0])[name]
     lenders = len(prepare(term_sheet).deal.lenders) if name.startswith("amendment") else 1
     ratio, changes = similarity(without_blanks(normalize_words(text_of_html(html))),
@@ -87,7 +89,7 @@ def test_generated_text_matches_the_seed(term_sheet, seed, name, capsys):
         print(f"\n{name}: {ratio:.2%} of words match {seed.name}; differences:")
         for change in changes:
             print("   ", change[:300])
-    assert ratio >= 0.98
+    assert ratio >= floor
 
 
 def test_miscellaneous_clauses_are_8_in_one_amendment_and_6_in_the_other(amendment_1,
@@ -179,7 +181,7 @@ def test_a_character_no_font_covers_is_a_finding(write_sheet):
     prepared = prepare(write_sheet(text))
     (finding,) = [f for f in prepared.findings if f.code == "text.missing-glyph"]
     assert (finding.code, finding.path, finding.mark.line) == (
-        "text.missing-glyph", "lenders[5].legal_name", 85)
+        "text.missing-glyph", "lenders[5].legal_name", line_of(text, "Midsummer \U000F0000"))
     with pytest.raises(RenderError) as caught:  # and rendering would stop too
         render_documents(prepared.deal, ["schedule-a"])
     assert {f.code for f in caught.value.findings} == {"render.missing-glyph"}

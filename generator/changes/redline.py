@@ -1,0 +1,302 @@
+"""Comparing two renderings of a document: which places changed, and the redline.
+
+A document is read as its blocks (paragraphs, headings, table rows), each placed in the
+clause it belongs to. Blocks whose text is unchanged align in order; among the rest, a
+block pairs with the most similar one of the same clause, so that a renumbered or reworded
+clause is one change inside it, not a deletion and an insertion. Paired blocks are compared
+word by word (a figure such as "$25.51" or "45,734" is one word); the redline is the new
+document with inserted words in `<ins>` and deleted ones in `<del>`, deleted blocks put
+back where they stood. Rejecting every change gives the old text, accepting every change
+the new one.
+"""
+
+from __future__ import annotations
+
+import copy
+import difflib
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+
+import lxml.html
+from lxml.html import HtmlElement
+
+_BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
+_FORMATTING = {"b": "b", "u": "u", "i": "i"}
+_WHITESPACE = re.compile(r"[ \t\n\r\f]+")
+# A figure ($25.51, 45,734, 35%, 5(b)(iii)) or a word (with its apostrophe) is one token;
+# any other character is a token of its own. The white space after a token goes with it.
+_TOKEN = re.compile(r"(\$?\d[\d,]*(?:\.\d+)?%?(?:\([a-z0-9]+\))*|\w+(?:['’]\w+)*|[^\w\s])(\s*)")
+_PAIRING_FLOOR = 0.5
+"""Blocks less alike than this are a deletion and an insertion, not one changed block."""
+
+
+@dataclass(eq=False)
+class Block:
+    element: HtmlElement
+    text: str
+    place: str
+    """Where it stands, for people: "Section 2.1 (Third Closing)", "Schedule A"."""
+    clause: str | None = field(default=None)
+    """The label of the innermost clause it belongs to."""
+
+
+@dataclass(frozen=True)
+class Comparison:
+    pairs: list[tuple[Block | None, Block | None]]
+    """Every block of either rendering, in document order: (old, new); one side is None
+    where a block was inserted or deleted."""
+
+    @property
+    def changed(self) -> bool:
+        return any(old is None or new is None or old.text != new.text
+                   for old, new in self.pairs)
+
+    def changed_places(self) -> list[str]:
+        """The places (clauses, schedules, pages) whose text changed, each once, in order."""
+        places = [(new or old).place for old, new in self.pairs
+                  if old is None or new is None or old.text != new.text]
+        return list(dict.fromkeys(places))
+
+
+def compare(old_html: str, new_html: str) -> Comparison:
+    """Align the blocks of two renderings of one document."""
+    return Comparison(_align(blocks(_parse(old_html)), blocks(_parse(new_html))))
+
+
+def redline(old_html: str, new_html: str, heading: list[str]) -> str:
+    """The new rendering with every change marked, and `heading` (lines saying what is
+    compared with what, and how changes are shown) at its top."""
+    old_root, new_root = _parse(old_html), _parse(new_html)
+    pairs = _align(blocks(old_root), blocks(new_root))
+    anchor: HtmlElement | None = None
+    for old, new in pairs:
+        if new is not None:
+            if old is None:
+                _mark_all(new.element, "ins")
+            elif old.text != new.text:
+                _merge(old.element, new.element)
+            anchor = new.element
+        elif old is not None:
+            anchor = _put_back(old.element, anchor, new_root)
+    article = new_root.find(".//article")
+    for position, line in enumerate(heading):
+        note = lxml.html.Element("p", {"class": "center"})
+        note.text = line
+        article.insert(position, note)
+    return lxml.html.tostring(new_root, doctype="<!DOCTYPE html>", encoding="unicode")
+
+
+# --- Blocks and where they stand. ---
+
+
+def _parse(html: str) -> HtmlElement:
+    return lxml.html.document_fromstring(html)
+
+
+def blocks(root: HtmlElement) -> list[Block]:
+    """The blocks of a rendering, each with its place: its clause, else the heading it
+    follows ("Recitals", "Schedule A", "Exhibit A"), the signature pages after the clauses,
+    or the first page before any heading."""
+    found: list[Block] = []
+    heading, after_clauses, in_clause = "the first page", False, False
+    for element in _block_elements(root.find("body")):
+        clause = _innermost_clause(element)
+        if element.tag == "h2":
+            heading, after_clauses = _text(element).title(), False
+        elif clause is None and in_clause:
+            after_clauses = True
+        in_clause = clause is not None
+        place = (_clause_place(clause) if clause is not None
+                 else "the signature pages" if after_clauses else heading)
+        found.append(Block(element, _text(element), place,
+                           clause.get("id") if clause is not None else None))
+    return found
+
+
+def _block_elements(element: HtmlElement) -> Iterator[HtmlElement]:
+    for child in element:
+        if not isinstance(child.tag, str):
+            continue
+        if child.tag in _BLOCK_TAGS:
+            yield child
+        else:
+            yield from _block_elements(child)
+
+
+def _text(element: HtmlElement) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _innermost_clause(element: HtmlElement) -> HtmlElement | None:
+    return next((a for a in element.iterancestors("section") if "clause" in a.classes), None)
+
+
+def _clause_place(clause: HtmlElement) -> str:
+    """ "Section 2.1 (Third Closing)", "Section 5(b)(iii) (Shareholder Approval)"."""
+    chain = [clause, *(a for a in clause.iterancestors("section") if "clause" in a.classes)]
+    numbers = [_number(c) for c in reversed(chain)]
+    deepest = numbers[-1]
+    number = (deepest.rstrip(".") if not deepest.startswith("(")
+              else "".join(n.rstrip(".") for n in numbers))
+    heading = next((c.get("data-heading") for c in chain if c.get("data-heading")), None)
+    return f"Section {number}" + (f" ({heading.rstrip('.')})" if heading else "")
+
+
+def _number(clause: HtmlElement) -> str:
+    span = next(iter(clause.find_class("num")), None)
+    return span.text_content().strip() if span is not None else "?"
+
+
+# --- Alignment. ---
+
+
+def _align(old: list[Block], new: list[Block]) -> list[tuple[Block | None, Block | None]]:
+    matcher = difflib.SequenceMatcher(None, [b.text for b in old], [b.text for b in new],
+                                      autojunk=False)
+    pairs: list[tuple[Block | None, Block | None]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            pairs += list(zip(old[i1:i2], new[j1:j2]))
+        else:
+            pairs += _pair_changed(old[i1:i2], new[j1:j2])
+    return pairs
+
+
+def _pair_changed(old: list[Block], new: list[Block]) -> list[tuple[Block | None, Block | None]]:
+    """Pair each new block with the most similar unpaired old block of its clause and kind,
+    keeping both orders; what stays unpaired was deleted or inserted."""
+    partner: dict[int, int] = {}
+    last = -1
+    for j, block in enumerate(new):
+        candidates = [(difflib.SequenceMatcher(None, o.text, block.text).ratio(), i)
+                      for i, o in enumerate(old) if i > last
+                      and o.clause == block.clause and o.element.tag == block.element.tag]
+        if candidates:
+            score, i = max(candidates)
+            if score >= _PAIRING_FLOOR:
+                partner[j], last = i, i
+    pairs: list[tuple[Block | None, Block | None]] = []
+    next_old = 0
+    for j, block in enumerate(new):
+        if j in partner:
+            pairs += [(o, None) for o in old[next_old:partner[j]]]
+            pairs.append((old[partner[j]], block))
+            next_old = partner[j] + 1
+        else:
+            pairs.append((None, block))
+    pairs += [(o, None) for o in old[next_old:]]
+    return pairs
+
+
+# --- Words. ---
+
+
+@dataclass(frozen=True)
+class _Token:
+    key: str
+    text: str
+    formatting: frozenset[str]
+
+
+def _tokens(element: HtmlElement) -> list[_Token]:
+    tokens: list[_Token] = []
+    for text, formatting in _runs(element, frozenset()):
+        text = _WHITESPACE.sub(" ", text)
+        if tokens and text.startswith(" ") and not tokens[-1].text.endswith(" "):
+            last = tokens[-1]
+            tokens[-1] = _Token(last.key, last.text + " ", last.formatting)
+        tokens += [_Token(m.group(1), m.group(0), formatting)
+                   for m in _TOKEN.finditer(text)]
+    return tokens
+
+
+def _runs(element: HtmlElement, formatting: frozenset[str]) -> Iterator[tuple[str, frozenset]]:
+    yield element.text or "", formatting
+    for child in element:
+        if isinstance(child.tag, str):
+            inner = formatting | ({_FORMATTING[child.tag]} if child.tag in _FORMATTING else set())
+            yield from _runs(child, inner)
+        yield child.tail or "", formatting
+
+
+def _merge(old: HtmlElement, new: HtmlElement) -> None:
+    """Rewrite `new` (a paragraph or a row) with the word changes from `old` marked."""
+    if new.tag == "tr":
+        old_cells, new_cells = list(old), list(new)
+        if len(old_cells) == len(new_cells):
+            for old_cell, new_cell in zip(old_cells, new_cells):
+                if _text(old_cell) != _text(new_cell):
+                    _merge(old_cell, new_cell)
+            return
+    before, after = _tokens(old), _tokens(new)
+    matcher = difflib.SequenceMatcher(None, [t.key for t in before], [t.key for t in after],
+                                      autojunk=False)
+    marked: list[tuple[_Token, str | None]] = []
+    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+        if tag == "equal":
+            marked += [(token, None) for token in after[j1:j2]]
+            continue
+        marked += [(token, "del") for token in before[i1:i2]]
+        marked += [(token, "ins") for token in after[j1:j2]]
+    _replace_content(new, marked)
+
+
+def _mark_all(element: HtmlElement, change: str) -> None:
+    if element.tag == "tr":
+        for cell in element:
+            _mark_all(cell, change)
+        return
+    _replace_content(element, [(token, change) for token in _tokens(element)])
+
+
+def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None]]) -> None:
+    for child in list(element):
+        element.remove(child)
+    element.text = None
+    runs: list[tuple[str, frozenset[str], str | None]] = []
+    for token, change in marked:
+        if runs and runs[-1][1:] == (token.formatting, change):
+            runs[-1] = (runs[-1][0] + token.text, token.formatting, change)
+        else:
+            runs.append((token.text, token.formatting, change))
+    for text, formatting, change in runs:
+        node = inner = lxml.html.Element(change) if change else None
+        for tag in sorted(formatting):
+            wrapper = lxml.html.Element(tag)
+            if inner is None:
+                node = inner = wrapper
+            else:
+                inner.append(wrapper)
+                inner = wrapper
+        if inner is None:
+            _append_text(element, text)
+        else:
+            inner.text = text
+            element.append(node)
+
+
+def _append_text(element: HtmlElement, text: str) -> None:
+    if len(element):
+        element[-1].tail = (element[-1].tail or "") + text
+    else:
+        element.text = (element.text or "") + text
+
+
+def _put_back(old: HtmlElement, anchor: HtmlElement | None, root: HtmlElement) -> HtmlElement:
+    """Insert a deleted block, marked deleted, after the last block placed; a row goes
+    among rows and a paragraph among paragraphs."""
+    copied = copy.deepcopy(old)
+    copied.tail = None
+    _mark_all(copied, "del")
+    if anchor is not None and (anchor.tag == "tr") == (copied.tag == "tr"):
+        anchor.addnext(copied)
+    elif copied.tag == "tr":
+        body = next(iter(root.iter("tbody")), None)
+        (body if body is not None else root.find(".//article")).append(copied)
+    elif anchor is not None:
+        table = next(anchor.iterancestors("table"))
+        table.addnext(copied)
+    else:
+        root.find(".//article").insert(0, copied)
+    return copied

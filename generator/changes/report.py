@@ -1,0 +1,83 @@
+"""The change report: which terms changed, which derived figures moved because of them,
+which documents changed and where, which did not; and its rendering as a document."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from ..deal import Deal
+from ..rendering import environment
+from ..termsheet import LoadedTermSheet
+from ..writers import RenderedDocument
+from .figures import FigureChange, figure_changes
+from .redline import compare
+from .terms import TermChange, term_changes
+
+REPORT_TEMPLATE = "changes/report.html.j2"
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One version of a deal, as compared: its term sheet, figures and rendered documents."""
+
+    label: str
+    """How the report names it: "version 3 (2026-11-30)", or a term sheet's file name."""
+    loaded: LoadedTermSheet
+    deal: Deal
+    documents: dict[str, RenderedDocument]
+
+
+@dataclass(frozen=True)
+class DocumentChange:
+    name: str
+    title: str
+    kind: str
+    """changed, added or removed."""
+    places: tuple[str, ...]
+    """Where its text changed (clauses by number and heading, schedules, signature pages)."""
+
+
+@dataclass(frozen=True)
+class ChangeReport:
+    deal_title: str
+    old: str
+    new: str
+    terms: tuple[TermChange, ...]
+    figures: tuple[FigureChange, ...]
+    documents: tuple[DocumentChange, ...]
+    unaffected: tuple[str, ...]
+    """Titles of the documents whose text did not change, so that nobody re-reads them."""
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.terms or self.documents)
+
+
+def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:
+    documents: list[DocumentChange] = []
+    unaffected: list[str] = []
+    for name, document in new.documents.items():
+        before = old.documents.get(name)
+        if before is None:
+            documents.append(DocumentChange(name, document.title, "added", ()))
+            continue
+        comparison = compare(before.html, document.html)
+        if comparison.changed:
+            documents.append(DocumentChange(name, document.title, "changed",
+                                            tuple(comparison.changed_places())))
+        else:
+            unaffected.append(document.title)
+    documents += [DocumentChange(name, document.title, "removed", ())
+                  for name, document in old.documents.items() if name not in new.documents]
+    return ChangeReport(new.deal.deal.title, old.label, new.label,
+                        tuple(term_changes(old.loaded, new.loaded)),
+                        tuple(figure_changes(old.deal, new.deal)), tuple(documents),
+                        tuple(unaffected))
+
+
+def report_document(report: ChangeReport, deal_id: str, created: dt.date) -> RenderedDocument:
+    """The report as a document every writer takes (HTML, PDF, Word)."""
+    html = environment().get_template(REPORT_TEMPLATE).render(report=report)
+    return RenderedDocument("report", f"Changes to {report.deal_title}", html, created,
+                            f"{deal_id}/changes/report", "change-report")
