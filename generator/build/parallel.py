@@ -15,11 +15,8 @@ build dies stops (a killed build must not leave processes rendering for no one).
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
-from concurrent.futures.process import BrokenProcessPool
 from typing import TypeVar
 
 from ..errors import OutputError
@@ -59,6 +56,11 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
         for key, document, format in inline + heavy:
             done(key, *_outcome(write(document, format)))
         return
+    # Imported only when a pool is needed: a build with nothing to write goes without.
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
+
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(_PRELOAD)
     with ProcessPoolExecutor(min(processes, len(heavy)), mp_context=context,

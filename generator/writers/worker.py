@@ -7,7 +7,6 @@ second less before each process starts writing.
 
 from __future__ import annotations
 
-import multiprocessing
 import os
 import signal
 import threading
@@ -58,5 +57,7 @@ def start() -> None:
 def _exit_with_parent() -> None:
     """A pool process waits for work forever; if the build is killed, even before this
     process has started, stop with it. The parent's sentinel is a pipe only it holds."""
+    import multiprocessing  # here: the main process imports this module too, and needs none
+
     multiprocessing.parent_process().join()
     os._exit(1)
