@@ -39,8 +39,13 @@ class Output:
 
 def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocument]:
     """Render and check every document; RenderError with all findings if any."""
+    return render_jobs(deal, plan(deal, only))
+
+
+def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocument]:
+    """Render and check these documents; RenderError with all findings if any."""
     rendered, findings = [], []
-    for job in plan(deal, only):
+    for job in jobs:
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
@@ -61,13 +66,15 @@ def _glyph_findings(job: DocumentJob, html: str) -> list[Finding]:
 
 def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iterable[str],
                     out_dir: Path, term_sheet: Path,
-                    progress: Callable[[str], None] = lambda name: None) -> list[Output]:
+                    progress: Callable[[str], None] = lambda name: None,
+                    prune: bool = True) -> list[Output]:
     """Write each document in each format under `out_dir/<deal id>/`, then the manifest.
 
     Every file's bytes are produced before the first is written, so a writer that fails
     leaves the folder as it was. Outputs of an earlier build that this one would have
     made (same kind of document, same format) and no longer does are removed; outputs
-    of kinds or formats this build did not make are kept.
+    of kinds or formats this build did not make are kept. With `prune` false nothing is
+    removed: the documents are added to the folder (a conversion's notice and schedule).
     """
     folder = out_dir / deal.deal.id
     if folder.exists() and not folder.is_dir():
@@ -92,7 +99,7 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
             path = folder / entry.path.name
             if entry.path.name in made or not path.is_file():
                 continue
-            if entry.kind in kinds and entry.format in formats:
+            if prune and entry.kind in kinds and entry.format in formats:
                 path.unlink()
                 outputs.append(Output(entry.document, entry.kind, entry.format, path, None,
                                       entry.sha256))

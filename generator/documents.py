@@ -1,5 +1,7 @@
 """The registry of documents: which template, how many copies (per lender per closing),
-what each is called, and the context it gets. The only place a new document is added."""
+what each is called, and the context it gets. The only place a new document is added.
+(The conversion forms `dealdocs convert` fills, one per entry of the conversion log, are
+these forms' kinds under other names: generator/conversions/documents.py.)"""
 
 from __future__ import annotations
 
@@ -66,21 +68,22 @@ KINDS: tuple[DocumentKind, ...] = (
                  lambda deal, note: f"Conversion Schedule, Note No. {note.number}"),
 )
 KIND_NAMES = tuple(kind.name for kind in KINDS)
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
 
 
 def plan(deal: Deal, only: Iterable[str] = ()) -> list[DocumentJob]:
     """Every document of the deal (or of the kinds in `only`), in binder order."""
     wanted = set(only) or set(KIND_NAMES)
-    jobs = []
-    for kind in KINDS:
-        if kind.name not in wanted:
-            continue
-        for note in kind.copies(deal):
-            name = kind.stem(deal, note)
-            title = kind.title(deal, note)
-            context = {**deal.context(), "note": note, "conversion": None, "conversions": [],
-                       "document_title": title,
-                       "defined_terms_upper": kind.defined_terms_upper}
-            identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
-            jobs.append(DocumentJob(kind, name, title, context, identifier))
-    return jobs
+    return [make_job(kind, deal, note, kind.stem(deal, note), kind.title(deal, note))
+            for kind in KINDS if kind.name in wanted for note in kind.copies(deal)]
+
+
+def make_job(kind: DocumentKind, deal: Deal, note: Note | None, name: str, title: str,
+             **context: Any) -> DocumentJob:
+    """One document to render: the deal's values, the note, and `context` (the filled
+    forms' `conversion`, `conversions`; blank forms get none)."""
+    context = {**deal.context(), "note": note, "conversion": None, "conversions": [],
+               "document_title": title, "defined_terms_upper": kind.defined_terms_upper,
+               **context}
+    identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
+    return DocumentJob(kind, name, title, context, identifier)
