@@ -32,6 +32,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -275,12 +276,6 @@ class ConversionLog:
         with self._connection(read_only=True) as connection, connection.begin():
             return _entries(connection, deal, note)
 
-    def deals(self) -> list[str]:
-        """The deals that have entries here."""
-        with self._connection(read_only=True) as connection, connection.begin():
-            return list(connection.scalars(sa.select(notes_table.c.deal).distinct()
-                                           .order_by(notes_table.c.deal)))
-
     @contextmanager
     def recording(self, deal: str, notes: Iterable[str]) -> Iterator[Recording]:
         """A write transaction holding the lock on `notes` of `deal`: read their entries,
@@ -486,6 +481,7 @@ def _alembic_config(connection: Connection) -> Config:
     return config
 
 
+@cache
 def _script() -> ScriptDirectory:
     config = Config()
     config.set_main_option("script_location", str(MIGRATIONS))
