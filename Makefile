@@ -7,9 +7,10 @@ STAMP := $(VENV)/.installed
 # Debian packages the writers need: CJK fonts for names in Chinese or Japanese (the
 # Latin and Arabic fonts ship in templates/base/fonts), HarfBuzz's subsetter (WeasyPrint
 # subsets fonts with it: fast and deterministic), Pango for WeasyPrint, and LibreOffice,
-# with which the tests check that every Word file opens.
+# with which the tests check that every Word file opens; PostgreSQL, against which the tests
+# run the conversion log as well as against SQLite (they start a server of their own).
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui
+	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui postgresql
 SYSTEM_STAMP := $(VENV)/.system-packages
 
 .PHONY: demo test bench clean
@@ -43,6 +44,7 @@ test: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_conversions.py
 
 clean:
 	rm -rf $(VENV) output/*/

@@ -60,6 +60,18 @@ def round_interest_to_cent(exact: Fraction) -> Decimal:
     return _cents_to_decimal(math.floor(exact / _CENT + Fraction(1, 2)))
 
 
+def round_shares_down_within_ownership_limit(exact: Fraction) -> int:
+    """Note, Section 5(b)(i): the most whole shares a conversion may issue without taking
+    the Lender past its limit; a fraction of a share more would take it past."""
+    return math.floor(exact)
+
+
+def round_principal_down_to_cent_within_ownership_limit(exact: Fraction) -> Decimal:
+    """Note, Section 5(b)(i): the most principal, in whole cents, whose conversion shares
+    (rounded up under Section 12) stay within the limit."""
+    return _cents_to_decimal(math.floor(exact / _CENT))
+
+
 # --- Shares. ---
 
 
@@ -91,6 +103,57 @@ def conversion_shares(amount: Decimal, conversion_price: Decimal) -> int:
     """
     exact = _non_negative("amount", amount) / _positive("conversion_price", conversion_price)
     return round_fractional_shares_up(exact)
+
+
+def conversion_price_in_effect(
+    initial: Decimal, adjustments: Sequence[tuple[date, Decimal]], on: date
+) -> Decimal:
+    """The Conversion Price on `on`: the latest adjustment effective on or before it, else
+    the initial price (Note, Section 11). `adjustments` are (effective date, price), in
+    order of their dates."""
+    price = initial
+    for effective, adjusted in adjustments:
+        if effective <= on:
+            price = adjusted
+    return price
+
+
+def exceeds_ownership_limit(held: int, outstanding: int, issued: int,
+                            limit_percent: Decimal) -> bool:
+    """Whether holding `held + issued` of `outstanding + issued` shares is more than
+    `limit_percent` (Note, Section 5(b)(i): the shares issuable upon the conversion count
+    as outstanding)."""
+    after = _non_negative("held", held) + _non_negative("issued", issued)
+    total = _non_negative("outstanding", outstanding) + issued
+    return after * 100 > _non_negative("limit_percent", limit_percent) * total
+
+
+def shares_within_ownership_limit(held: int, outstanding: int, limit_percent: Decimal) -> int:
+    """The most shares a conversion may issue to a holder of `held` of `outstanding` shares
+    without exceeding `limit_percent` of the shares then outstanding (Note, Section 5(b)(i)):
+    the largest s with (held + s) * 100 <= limit * (outstanding + s); 0 if none."""
+    limit = _positive("limit_percent", limit_percent)
+    if limit >= 100:
+        raise ValueError(f"limit_percent must be less than 100, got {limit_percent}")
+    exact = (limit * _non_negative("outstanding", outstanding)
+             - 100 * _non_negative("held", held)) / (100 - limit)
+    return max(0, round_shares_down_within_ownership_limit(exact))
+
+
+def principal_within_shares(shares: int, conversion_price: Decimal,
+                            interest: Decimal = Decimal(0)) -> Decimal:
+    """The most principal whose conversion, with `interest` converted alongside, issues at
+    most `shares` (Note, Sections 6(a) and 12): ceil((p + i) / price) <= s iff
+    p <= s * price - i; 0 if none."""
+    exact = (_non_negative("shares", shares) * _positive("conversion_price", conversion_price)
+             - _non_negative("interest", interest))
+    return max(Decimal(0), round_principal_down_to_cent_within_ownership_limit(exact))
+
+
+def principal_outstanding(principal: Decimal, converted: Iterable[Decimal]) -> Decimal:
+    """A note's principal less what has been converted (Note, Section 5(a)); exact."""
+    with localcontext(_EXACT):
+        return principal - sum(converted, Decimal(0))
 
 
 # --- Allocations and totals. ---

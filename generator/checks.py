@@ -106,7 +106,9 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
     return [*_allocations(sheet, source), *_stated_warrant_shares(sheet, deal, source),
             *_stated_totals(sheet, deal, source),
             *_additional_warrants(sheet, deal, source), *_unallocated_lenders(sheet, source),
-            *_fees(sheet, deal, source), *_dates(sheet, deal, source), *_glyphs(sheet, source)]
+            *_fees(sheet, deal, source), *_dates(sheet, deal, source),
+            *_price_adjustments(sheet, deal, source), *_holdings(sheet, source),
+            *_glyphs(sheet, source)]
 
 
 def _template_needs(sheet: TermSheet, source: SourceMap, template: str, what: str,
@@ -480,6 +482,52 @@ def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]
             "dates.order", ("public_announcement", "press_release_date"),
             f"the press release date {sheet.public_announcement.press_release_date} is before "
             f"this document's date {date}", "check the date", severity=WARNING)
+
+
+def _price_adjustments(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
+    """Each Conversion Price adjustment after its notes' Original Issue Date and the one
+    before it, and before their Maturity Date (Note, Section 11)."""
+    maturities = {note.closing.id: note.maturity_date for note in deal.notes}
+    for i, closing in enumerate(sheet.closings):
+        previous = closing.date
+        for j, adjustment in enumerate(closing.notes.price_adjustments):
+            path: PathKey = ("closings", i, "notes", "price_adjustments", j, "effective")
+            maturity = maturities.get(closing.id)
+            if previous is not None and adjustment.effective <= previous:
+                what = ("the Original Issue Date" if previous == closing.date and j == 0
+                        else "the adjustment before it")
+                yield source.finding(
+                    "dates.order", path,
+                    f"the adjustment takes effect on {adjustment.effective}, not after {what} "
+                    f"({previous})", "list the adjustments oldest first, each after the notes "
+                    "are issued")
+            elif maturity is not None and adjustment.effective > maturity:
+                yield source.finding(
+                    "dates.order", path,
+                    f"the adjustment takes effect on {adjustment.effective}, after the notes "
+                    f"mature ({maturity}): no conversion can use it", "check the date",
+                    severity=WARNING)
+            previous = max(previous, adjustment.effective) if previous else adjustment.effective
+
+
+def _holdings(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
+    """A lender's holdings are part of the shares outstanding (Note, Section 5(b)(i))."""
+    outstanding = sheet.company.shares_outstanding
+    for i, lender in enumerate(sheet.lenders):
+        if lender.shares_held is None:
+            continue
+        path: PathKey = ("lenders", i, "shares_held")
+        if outstanding is None:
+            yield source.finding(
+                "ownership.outstanding", path,
+                f"{lender.legal_name}'s holdings are given, and the shares outstanding are not, "
+                "so conversions cannot be checked against the ownership limits",
+                "add `shares_outstanding:` under `company:`", severity=WARNING)
+        elif lender.shares_held > outstanding:
+            yield source.finding(
+                "ownership.holdings", path,
+                f"{lender.legal_name} holds {shares(lender.shares_held)} shares, more than the "
+                f"{shares(outstanding)} outstanding", "check both figures")
 
 
 def _signed(difference: Decimal | int) -> str:

@@ -25,6 +25,8 @@ class Lender:
     legal_name: str
     short_name: str
     administrative_agent: bool
+    shares_held: int | None = None
+    """Shares of Common Stock it beneficially owns, as last known (term sheet)."""
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ class Deal:
 def derive(sheet: TermSheet) -> Deal:
     """Resolve references and compute every derived figure of a checked term sheet."""
     lenders = tuple(Lender(l.id, l.legal_name, l.short_name or l.legal_name,
-                           l.administrative_agent) for l in sheet.lenders)
+                           l.administrative_agent, l.shares_held) for l in sheet.lenders)
     by_id = {lender.id: lender for lender in lenders}
     agreements = _agreements(sheet)
     closings_by_id = {closing.id: closing for closing in sheet.closings}

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from .deal import Deal, Note
@@ -66,21 +66,37 @@ KINDS: tuple[DocumentKind, ...] = (
                  lambda deal, note: f"Conversion Schedule, Note No. {note.number}"),
 )
 KIND_NAMES = tuple(kind.name for kind in KINDS)
+KIND_BY_NAME = {kind.name: kind for kind in KINDS}
+
+
+def _from_the_log(deal: Deal) -> tuple[Note, ...]:
+    """A filled form is made for entries of the conversion log, never from the deal alone."""
+    return ()
+
+
+# The forms `dealdocs convert` fills from the conversion log (generator/conversions/): the
+# same templates under kinds of their own, which `render` neither makes nor removes.
+FILLED_NOTICE = replace(KIND_BY_NAME["conversion-notice"], name="filled-conversion-notice",
+                        copies=_from_the_log)
+SCHEDULE_TO_DATE = replace(KIND_BY_NAME["conversion-schedule"],
+                           name="conversion-schedule-to-date", copies=_from_the_log)
+RECORDED_KIND_NAMES = (*KIND_NAMES, FILLED_NOTICE.name, SCHEDULE_TO_DATE.name)
+"""Every kind of document a deal's folder may hold, as its manifest records them."""
 
 
 def plan(deal: Deal, only: Iterable[str] = ()) -> list[DocumentJob]:
     """Every document of the deal (or of the kinds in `only`), in binder order."""
     wanted = set(only) or set(KIND_NAMES)
-    jobs = []
-    for kind in KINDS:
-        if kind.name not in wanted:
-            continue
-        for note in kind.copies(deal):
-            name = kind.stem(deal, note)
-            title = kind.title(deal, note)
-            context = {**deal.context(), "note": note, "conversion": None, "conversions": [],
-                       "document_title": title,
-                       "defined_terms_upper": kind.defined_terms_upper}
-            identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
-            jobs.append(DocumentJob(kind, name, title, context, identifier))
-    return jobs
+    return [make_job(kind, deal, note, kind.stem(deal, note), kind.title(deal, note))
+            for kind in KINDS if kind.name in wanted for note in kind.copies(deal)]
+
+
+def make_job(kind: DocumentKind, deal: Deal, note: Note | None, name: str, title: str,
+             **context: Any) -> DocumentJob:
+    """One document to render: the deal's values, the note, and `context` (the filled
+    forms' `conversion`, `conversions`; blank forms get none)."""
+    context = {**deal.context(), "note": note, "conversion": None, "conversions": [],
+               "document_title": title, "defined_terms_upper": kind.defined_terms_upper,
+               **context}
+    identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
+    return DocumentJob(kind, name, title, context, identifier)

@@ -31,3 +31,22 @@ class OutputError(DealdocsError):
     def __init__(self, message: str, fix: str):
         self.fix = fix
         super().__init__(f"{message}; {fix}")
+
+
+class ConversionError(DealdocsError):
+    """A conversion (or a rescission, or a batch of them) that cannot be recorded as asked:
+    every finding, each with what would be right. Nothing was recorded."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(f.format() for f in findings))
+
+
+class LogError(DealdocsError):
+    """The conversion log cannot be used: not a conversion log, damaged, busy or unreachable.
+    It is reported and never overwritten."""
+
+    def __init__(self, message: str, fix: str):
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message}; {fix}")

@@ -58,6 +58,10 @@ class Company(Model):
     common_stock_par_value: PerSharePrice | None = None
     """Par value per share of the Common Stock, up to six decimal places (0.01, 0.0001);
     leave it out for stock without par value."""
+    shares_outstanding: Shares | None = None
+    """Shares of Common Stock issued and outstanding, as last known; with a lender's
+    `shares_held`, `dealdocs convert` checks the beneficial-ownership limits of the note's
+    Section 5(b) before recording a conversion."""
 
 
 class Market(Model):
@@ -130,6 +134,10 @@ class Lender(Model):
     """Name used in the text once defined ("Rockmore"); defaults to the legal name."""
     administrative_agent: Flag = False
     """Whether this lender is the Administrative Agent under the loan agreement."""
+    shares_held: Shares | None = None
+    """Shares of Common Stock the lender and its Affiliates beneficially own, as last known
+    (update it as holdings change); with `company.shares_outstanding`, `dealdocs convert`
+    checks that a conversion keeps the lender within the note's ownership limits."""
 
 
 class PriorSecuritiesExercise(Model):
@@ -164,6 +172,18 @@ class AdditionalWarrants(Model):
     """Shares per 100 shares exercised; when given, Schedule A is checked against it."""
 
 
+class PriceAdjustment(Model):
+    """A change of the Conversion Price under the note's Section 11 (a stock split, a
+    dividend paid in shares, ...): the price in effect from a date on."""
+
+    effective: Date
+    """The first day the adjusted price applies to conversions."""
+    conversion_price: PerSharePrice
+    """The Conversion Price from that day on, up to six decimal places."""
+    reason: Text
+    """Why, for the record: "Section 11(a): two-for-one stock split"."""
+
+
 class NoteSeries(Model):
     exhibit: Exhibit
     """Exhibit label of the form of note: "B-1"."""
@@ -177,6 +197,9 @@ class NoteSeries(Model):
     """Conversion Price per share of Common Stock, up to six decimal places."""
     maturity_months: Count
     """Maturity Date: this many months after the Original Issue Date (42)."""
+    price_adjustments: list[PriceAdjustment] = []
+    """Adjustments of the Conversion Price (Note, Section 11), oldest first; a conversion
+    uses the price in effect on its date."""
 
 
 class WarrantSeries(Model):

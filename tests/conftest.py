@@ -55,3 +55,36 @@ def bundled_texts() -> Callable[[Path], dict[tuple[str, str], str]]:
         return cache[term_sheet]
 
     return texts
+
+
+@pytest.fixture(scope="session")
+def postgres_database() -> str:
+    """A database on a PostgreSQL server the tests start themselves (tests/postgres.py);
+    skipped, with the reason, only where no server can be started."""
+    from tests import postgres
+    reason = postgres.unavailable()
+    if reason:
+        pytest.skip(reason)
+    with postgres.server() as url:
+        yield postgres.new_database(url)
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def log_place(request, tmp_path) -> Callable[[], str]:
+    """A function that returns an empty place for a conversion log each time it is called:
+    an SQLite file that does not exist yet, or the URL of a PostgreSQL database emptied of
+    every table. Tests that take it run against both databases."""
+    if request.param == "sqlite":
+        counter = iter(range(1_000_000))
+        return lambda: str(tmp_path / f"log-{next(counter)}.sqlite")
+    url = request.getfixturevalue("postgres_database")
+
+    def empty() -> str:
+        import sqlalchemy as sa
+        engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"),
+                                  poolclass=sa.pool.NullPool)
+        with engine.begin() as connection:
+            connection.exec_driver_sql("DROP SCHEMA public CASCADE; CREATE SCHEMA public")
+        engine.dispose()
+        return url
+    return empty

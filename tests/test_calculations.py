@@ -432,3 +432,50 @@ def test_interest_rounds_half_a_cent_up() -> None:
 def test_interest_period_cannot_end_before_it_starts() -> None:
     with pytest.raises(ValueError, match="ends"):
         interest_for_period(D("1"), D("7.5"), date(2007, 1, 2), date(2007, 1, 1))
+
+
+# --- Conversions: the price in effect and the ownership limits (Note, 11 and 5(b)(i)). ---
+
+
+def test_the_price_in_effect_is_the_latest_adjustment_on_or_before_the_date() -> None:
+    from generator.calculations import conversion_price_in_effect
+    adjustments = [(date(2006, 9, 1), D("12.755")), (date(2007, 3, 1), D("6.3775"))]
+    on = [date(2006, 8, 31), date(2006, 9, 1), date(2007, 2, 28), date(2007, 3, 1)]
+    assert [conversion_price_in_effect(CONVERSION_PRICE, adjustments, d) for d in on] == [
+        D("25.51"), D("12.755"), D("12.755"), D("6.3775")]
+
+
+def test_a_conversion_at_the_limit_is_within_it_and_one_share_more_is_past() -> None:
+    from generator.calculations import exceeds_ownership_limit
+    # 4,999 of 100,000 shares is 4.999%: at the limit, not past it.
+    assert not exceeds_ownership_limit(4_000, 99_001, 999, D("4.999"))
+    assert exceeds_ownership_limit(4_000, 99_001, 1_000, D("4.999"))
+
+
+holdings = st.tuples(st.integers(0, 10**9), st.integers(1, 10**9)).filter(lambda t: t[0] <= t[1])
+limits = st.integers(1, 9_999).map(lambda n: D(n).scaleb(-3))
+
+
+@settings(max_examples=300)
+@given(holdings, limits)
+def test_the_most_shares_within_a_limit_is_exactly_the_largest(held_outstanding, limit) -> None:
+    from generator.calculations import exceeds_ownership_limit, shares_within_ownership_limit
+    held, outstanding = held_outstanding
+    most = shares_within_ownership_limit(held, outstanding, limit)
+    if most > 0:
+        assert not exceeds_ownership_limit(held, outstanding, most, limit)
+    assert exceeds_ownership_limit(held, outstanding, most + 1, limit) or (
+        # Already past the limit with no shares at all: none can be issued.
+        most == 0 and exceeds_ownership_limit(held, outstanding, 0, limit))
+
+
+@settings(max_examples=300)
+@given(st.integers(0, 10**7), prices, cents.filter(lambda c: c < 10**6))
+def test_the_most_principal_for_a_number_of_shares_is_exact_to_the_cent(
+    shares: int, price: Decimal, interest: Decimal
+) -> None:
+    from generator.calculations import principal_within_shares
+    most = principal_within_shares(shares, price, interest)
+    if most > 0:
+        assert conversion_shares(most + interest, price) <= shares
+    assert conversion_shares(most + D("0.01") + interest, price) > shares

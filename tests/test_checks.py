@@ -117,15 +117,39 @@ BROKEN = {
     "unknown clause": (
         "    - registration_rights\n", "    - registraton_rights\n",
         "ref.unknown-clause", "amendment.sections[3]", "no clause has the id 'registraton_rights'"),
+    "a price adjustment before the notes are issued": (
+        "      conversion_price: 25.51\n      maturity_months: 42\n    warrants:\n"
+        "      exhibit: C-1",
+        "      conversion_price: 25.51\n      maturity_months: 42\n      price_adjustments:\n"
+        "        - {effective: 2006-05-01, conversion_price: 12.755, reason: split}\n"
+        "    warrants:\n      exhibit: C-1",
+        "dates.order", "closings[0].notes.price_adjustments[0].effective",
+        "the adjustment takes effect on 2006-05-01, not after the Original Issue Date "
+        "(2006-05-12)"),
+    "a lender holding more shares than are outstanding": (
+        "  common_stock_par_value: 0.01 ",
+        "  shares_outstanding: 1,000\n  common_stock_par_value: 0.01 ",
+        "ownership.holdings", "lenders[0].shares_held",
+        "Rockmore Investment Master Fund, Ltd holds 5,000 shares, more than the 1,000 "
+        "outstanding"),
 }
 
 
 @pytest.mark.parametrize("old, new, code, path, message", BROKEN.values(), ids=BROKEN.keys())
 def test_broken_deal_gets_its_finding(write_sheet, old, new, code, path, message):
-    text = AMENDMENT_1.read_text()
+    text = AMENDMENT_1.read_text().replace(
+        "    short_name: Rockmore\n", "    short_name: Rockmore\n    shares_held: 5,000\n")
     findings = prepare(write_sheet(replace_once(text, old, new))).findings
     errors = [(f.code, f.path, f.message) for f in findings if f.severity is Severity.ERROR]
     assert errors == [(code, path, message.format(b1=line_of(text, "exhibit: B-1")))]
+
+
+def test_holdings_without_the_shares_outstanding_are_a_warning(write_sheet):
+    text = replace_once(AMENDMENT_1.read_text(), "    short_name: Rockmore\n",
+                        "    short_name: Rockmore\n    shares_held: 5,000\n")
+    (finding,) = [f for f in prepare(write_sheet(text)).findings
+                  if f.code == "ownership.outstanding"]
+    assert (finding.severity, finding.path) == (Severity.WARNING, "lenders[0].shares_held")
 
 
 def test_unknown_reference_suggests_the_near_id(write_sheet):

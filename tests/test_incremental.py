@@ -76,8 +76,10 @@ def test_one_lenders_principal_changes_only_its_documents_schedule_a_and_the_ame
     sheet = write_sheet(replace_once(AMENDMENT_1.read_text(), rockmore + "3,333,333",
                                      rockmore + "3,333,334"))
     result = build(sheet, out, jobs=2)
-    assert result.rendered == ["amendment-1", "schedule-a", "note-third-rockmore"]
-    assert len(result.up_to_date) == 35
+    # The lender's note, and its conversion schedule, which states the note's principal.
+    assert result.rendered == ["amendment-1", "schedule-a", "note-third-rockmore",
+                               "conversion-schedule-third-rockmore"]
+    assert len(result.up_to_date) == 34
     assert {o.reason for o in result.outputs if o.reason} == {Reason.DOCUMENT}
     assert {o.status for o in result.outputs if o.reason} == {Status.CHANGED}
     assert_consistent(out / DEAL, sheet)
@@ -136,7 +138,10 @@ def test_incremental_builds_equal_a_clean_build_of_the_last_term_sheet(tmp_path)
     for text in versions:
         sheet.write_text(text)
         rendered.append(build(sheet, tmp_path / "incremental", *kinds, jobs=2).rendered)
-    assert rendered[1] == ["schedule-a"]  # the forms do not name the lender
+    # The renamed lender's name stands in Schedule A and on its own conversion forms.
+    assert rendered[1] == ["schedule-a", "conversion-notice-third-omicron",
+                           "conversion-notice-fourth-omicron", "conversion-schedule-third-omicron",
+                           "conversion-schedule-fourth-omicron"]
     build(sheet, tmp_path / "clean", *kinds, jobs=1)
     assert snapshot(tmp_path / "incremental") == snapshot(tmp_path / "clean")
     assert_consistent(tmp_path / "incremental" / DEAL, sheet)

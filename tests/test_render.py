@@ -330,3 +330,23 @@ def test_an_output_folder_that_is_a_file_is_a_clear_error(tmp_path):
     assert result.exit_code == 1
     assert result.exception is None or isinstance(result.exception, SystemExit)
     assert "writable" in result.output or "not a folder" in result.output
+
+
+def test_render_names_the_lender_and_note_on_each_blank_form(tmp_path):
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    result = CliRunner().invoke(app, ["render", str(AMENDMENT_1), "--only", "conversion-notice",
+                                      "--only", "conversion-schedule", "--format", "html",
+                                      "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    folder = tmp_path / "zoltek-amendment-1"
+    notice = " ".join(text_of_html((folder / "conversion-notice-fourth-iroquois.html")
+                                   .read_bytes()).split())
+    assert "Senior Convertible Note No. B2-04 due January 17, 2010" in notice
+    assert "Name of Lender: Iroquois Capital, L.P." in notice
+    assert "Date to Effect Conversion: Principal amount" in notice  # the figures stay blank
+    schedule = " ".join(text_of_html((folder / "conversion-schedule-fourth-iroquois.html")
+                                     .read_bytes()).split())
+    assert ("Note No. B2-04 of Iroquois Capital, L.P., in the original principal amount of "
+            "$1,000,000") in schedule

@@ -28,11 +28,11 @@ from .lock import Holder
 from .manifest import Entry, Manifest
 from .parallel import default_jobs, write_all
 from .plan import FileState, Reason, Target, decide, targets
-from .render import render_documents
+from .render import render_documents, render_jobs
 from .transaction import DealFolder
 
 __all__ = ["FORMATS", "Build", "Output", "Reason", "Status", "default_jobs", "render_documents",
-           "write_documents"]
+           "render_jobs", "write_documents"]
 
 FORMATS = tuple(_FORMATS)
 
@@ -83,7 +83,7 @@ class Build:
 
 def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iterable[str],
                     out_dir: Path, source: SourceMap, *, jobs: int | None = None,
-                    force: bool = False,
+                    force: bool = False, prune: bool = True,
                     progress: Callable[[int, int], None] = lambda done, total: None,
                     waiting: Callable[[Holder], None] = lambda holder: None) -> Build:
     """Bring `out_dir/<deal id>/` up to date with `documents` in `formats`.
@@ -92,13 +92,15 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
     over `jobs` processes (default: one per core); `progress` hears (done, total) after
     each. Outputs of an earlier build that this one would have made and no longer does
     are removed, unless they were changed since; outputs of kinds or formats this build
-    does not make are kept. `waiting` hears who holds the deal's lock, if anyone does.
+    does not make are kept. Without `prune` nothing is removed: the documents are added to
+    the set (a conversion's notice beside the earlier ones). `waiting` hears who holds the
+    deal's lock, if anyone does.
     """
     wanted = targets(documents, formats)
     folder = DealFolder(out_dir, deal.deal.id)
     with folder.opened(waiting):
         previous, files = folder.read(target.file for target in wanted)
-        plan = decide(wanted, previous, files, force)
+        plan = decide(wanted, previous, files, force, prune)
         entries = {entry.file: entry for entry in previous.entries} if previous else {}
         outputs = [_output(target, Status.UP_TO_DATE) for target in plan.up_to_date]
         outputs += [_output(entry, Status.KEPT) for entry in plan.kept_edited]

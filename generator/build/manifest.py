@@ -15,7 +15,7 @@ import json
 import re
 from dataclasses import dataclass
 
-from ..documents import KIND_NAMES
+from ..documents import RECORDED_KIND_NAMES
 from ..writers import FORMATS
 from .keys import Inputs
 
@@ -80,7 +80,7 @@ def _entry(item: object) -> Entry | None:
     document, kind, format, file, sha256 = (item.get(key) for key in
                                             ("document", "kind", "format", "file", "sha256"))
     if not (isinstance(document, str) and _DOCUMENT_NAME.match(document)
-            and kind in KIND_NAMES and format in FORMATS
+            and kind in RECORDED_KIND_NAMES and format in FORMATS
             and file == f"{document}.{FORMATS[format].extension}"
             and isinstance(sha256, str) and _SHA256.match(sha256)):
         return None

@@ -78,8 +78,10 @@ def targets(documents: Iterable[RenderedDocument], formats: Iterable[str]) -> li
 
 
 def decide(wanted: list[Target], previous: Manifest | None,
-           files: Mapping[str, FileState | None], force: bool = False) -> Plan:
-    """What to do, given the previous manifest and what is at each name now.
+           files: Mapping[str, FileState | None], force: bool = False,
+           prune: bool = True) -> Plan:
+    """What to do, given the previous manifest and what is at each name now; without
+    `prune`, what this build does not make is kept whatever its kind.
 
     An output is up to date when its recorded inputs are this build's and its file still
     has the recorded SHA-256; comparing times instead would miss a file edited by hand.
@@ -98,7 +100,7 @@ def decide(wanted: list[Target], previous: Manifest | None,
     for entry in entries.values():
         if entry.file in made:
             continue
-        if entry.kind not in kinds or entry.format not in formats:
+        if not prune or entry.kind not in kinds or entry.format not in formats:
             plan.keep.append(entry)
         elif (state := files.get(entry.file)) is not None:
             (plan.remove if state.sha256 == entry.sha256 else plan.kept_edited).append(entry)

@@ -20,8 +20,13 @@ from ..writers import RenderedDocument
 
 def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocument]:
     """Render and check every document; RenderError with all findings if any."""
+    return render_jobs(deal, plan(deal, only))
+
+
+def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocument]:
+    """Render and check these documents; RenderError with all findings if any."""
     rendered, findings = [], []
-    for job in plan(deal, only):
+    for job in jobs:
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,

@@ -1,0 +1,53 @@
+"""`dealdocs render`: a deal's documents, built into its output folder."""
+
+from __future__ import annotations
+
+import enum
+from contextlib import nullcontext
+from typing import Annotated
+
+import typer
+
+from ..build import FORMATS, render_documents
+from ..documents import KIND_NAMES
+from ..errors import DealdocsError, RenderError
+from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
+                  console, error, fail, formats, out_folder, prepared, print_build, write)
+
+DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
+
+
+@app.command(help="Render a deal's documents as HTML, PDF and Word files into "
+             "OUT/<deal id>/. The term sheet is checked and every document rendered and "
+             "checked before anything is written: on any error nothing in the output folder "
+             "changes. Only files whose document, writer or file changed since the last build "
+             "are made again, over all cores; the folder is then replaced in one step, so it "
+             "always holds a complete set and its manifest.json. Files an earlier build made "
+             "for documents that no longer exist (a lender who left) are removed, for the "
+             "kinds and formats this run makes, unless they were changed by hand. A second "
+             "build of the same deal waits for the first.")
+def render(
+    term_sheet: TermSheetArgument,
+    only: Annotated[list[DocumentName], typer.Option(
+        "--only", help="Render only this document (repeatable).")] = [],  # noqa: B006
+    format_names: FormatsOption = ",".join(FORMATS),
+    out: OutOption = "output",
+    jobs: JobsOption = None,
+    force: Annotated[bool, typer.Option(
+        "--force", help="Render every file again, even those that are up to date.")] = False,
+    strict: StrictOption = False,
+) -> None:
+    chosen = formats(format_names)
+    folder = out_folder(out)
+    checked = prepared(term_sheet, strict)
+    assert checked.deal is not None
+    try:
+        with console.status("Rendering documents") if console.is_terminal else nullcontext():
+            documents = render_documents(checked.deal, [name.value for name in only])
+        build = write(checked.deal, documents, chosen, folder, checked.source, jobs=jobs,
+                      force=force)
+    except RenderError as exc:
+        fail(term_sheet, exc.findings)
+    except DealdocsError as exc:
+        error(exc)
+    print_build(build)
