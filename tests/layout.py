@@ -29,7 +29,11 @@ def headings_of(html: str) -> set[str]:
 def layout_problems(pdf: bytes, headings: set[str]) -> list[str]:
     """Each page that ends with a heading or caption alone, or begins with the lone last
     word of a paragraph (one word, then a paragraph's gap or nothing)."""
-    pages = [pdf_lines(page) for page in PdfReader(io.BytesIO(pdf)).pages]
+    return problems_in([pdf_lines(page) for page in PdfReader(io.BytesIO(pdf)).pages], headings)
+
+
+def problems_in(pages: list[list[PdfLine]], headings: set[str]) -> list[str]:
+    """layout_problems, on the lines of each page."""
     problems = []
     for number, lines in enumerate(pages, start=1):
         if not lines:

@@ -22,9 +22,10 @@ from docx.text.paragraph import Paragraph
 from generator.build import render_documents
 from generator.numbering import STYLES
 from generator.pipeline import prepare
-from generator.textextract import ListNumbers, normalize_words, text_of_pdf
+from generator.textextract import ListNumbers, PdfLine, normalize_words, text_of_pdf
 from generator.writers import WRITERS, RenderedDocument
-from tests.helpers import AMENDMENT_1, AMENDMENT_2
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2
+from tests.layout import headings_of, layout_problems, problems_in
 
 DOCUMENTS = [(AMENDMENT_1, "amendment", "amendment-1"), (AMENDMENT_2, "amendment", "amendment-2"),
              (AMENDMENT_1, "note", "note-third-rockmore"),
@@ -276,3 +277,44 @@ def test_a_clause_inserted_in_word_renumbers_what_follows_and_references_follow(
             assert contains(edited, context + normalize_words(moved)) >= 1, (before, moved)
             checked += 1
     assert checked >= 5
+
+
+# Pages that look executed ----------------------------------------------------------------
+
+@pytest.mark.parametrize("term_sheet", [AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2],
+                         ids=lambda p: p.stem)
+def test_no_pdf_page_strands_a_heading_or_begins_with_a_lone_word(bundled, term_sheet):
+    """Every bundled document's PDF (rendered once per session over the cores, with the
+    text the other tests compare)."""
+    problems = {name: found for name, found in bundled.layout_problems(term_sheet).items()
+                if found}
+    assert problems == {}
+
+
+def test_no_word_page_strands_a_heading_or_begins_with_a_lone_word(libreoffice):
+    """The Word files most at risk (the amendments, a note and a blank form: the longest
+    documents, with the most headings), laid out by LibreOffice, in one run."""
+    chosen = {}
+    for term_sheet, kinds in ((AMENDMENT_1, ["amendment", "note-form"]),
+                              (AMENDMENT_2, ["amendment"]), (HALVORSEN_1, ["amendment", "note"])):
+        documents = render_documents(prepare(term_sheet).deal, kinds)
+        for document in documents[:3]:
+            chosen[f"{term_sheet.stem}-{document.name}.docx"] = document
+    pdfs = libreoffice({name: WRITERS["docx"].render(d) for name, d in chosen.items()})
+    problems = {name: layout_problems(pdfs[Path(name).with_suffix(".pdf").name],
+                                      headings_of(document.html))
+                for name, document in chosen.items()}
+    assert {name: found for name, found in problems.items() if found} == {}
+
+
+def test_the_layout_check_finds_what_it_looks_for():
+    """A stranded caption and a lone last word are found; a page that turns in the middle
+    of a paragraph, or starts with a heading, is not."""
+    line = PdfLine
+    pages = [[line("Text that runs on.", 700), line("7. Closing.", 80)],
+             [line("conversion.", 709), line("Next paragraph starts here.", 683.2)],
+             [line("SCHEDULE A", 697), line("Lender and more.", 650)],
+             [line("continued text of the paragraph", 709), line("and more of it.", 695.2)]]
+    assert problems_in(pages, {"7. Closing.", "SCHEDULE A"}) == [
+        "page 1 ends with the heading '7. Closing.'",
+        "page 2 begins with the lone word 'conversion.'"]
