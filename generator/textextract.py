@@ -96,11 +96,19 @@ def pdf_lines(page: PageObject) -> list[PdfLine]:
     return lines
 
 
+def pdf_pages(pdf: bytes) -> list[list[PdfLine]]:
+    """The lines of each page (pdf_lines)."""
+    return [pdf_lines(page) for page in PdfReader(io.BytesIO(pdf)).pages]
+
+
+def text_of_pages(pages: list[list[PdfLine]]) -> str:
+    """Each page's text in drawing order; every page ends in a form feed."""
+    return "".join("\n".join(line.text for line in lines) + "\f" for lines in pages)
+
+
 def text_of_pdf(pdf: bytes) -> str:
     """Each page's text in drawing order, without its furniture; every page ends in a form feed."""
-    reader = PdfReader(io.BytesIO(pdf))
-    return "".join("\n".join(line.text for line in pdf_lines(page)) + "\f"
-                   for page in reader.pages)
+    return text_of_pages(pdf_pages(pdf))
 
 
 def text_of_docx(data: bytes) -> str:

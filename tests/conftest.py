@@ -11,10 +11,10 @@ import pytest
 
 from generator.build import render_documents
 from generator.pipeline import prepare
-from generator.textextract import text_of_docx, text_of_html, text_of_pdf
+from generator.textextract import pdf_pages, text_of_docx, text_of_html, text_of_pages
 from generator.writers import WRITERS, RenderedDocument
 from tests.helpers import AMENDMENT_1
-from tests.layout import headings_of, layout_problems
+from tests.layout import headings_of, problems_in
 
 
 @pytest.fixture
@@ -38,9 +38,11 @@ def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str]]:
     (tests/layout.py): run in a worker process."""
     name, document = job
     data = WRITERS[name].render(document)
-    extract = {"html": text_of_html, "pdf": text_of_pdf, "docx": text_of_docx}[name]
-    problems = layout_problems(data, headings_of(document.html)) if name == "pdf" else []
-    return extract(data), problems
+    if name == "pdf":  # the text is read once, for both
+        pages = pdf_pages(data)
+        return text_of_pages(pages), problems_in(pages, headings_of(document.html))
+    extract = {"html": text_of_html, "docx": text_of_docx}[name]
+    return extract(data), []
 
 
 class Bundled:

@@ -2,12 +2,9 @@
 
 from __future__ import annotations
 
-import io
-
 import lxml.html
-from pypdf import PdfReader
 
-from generator.textextract import PdfLine, pdf_lines
+from generator.textextract import PdfLine, pdf_pages
 
 # More than this between two baselines is a gap between paragraphs (12-point text at
 # 1.15 spacing is 13.8 points apart; paragraphs add 12 points).
@@ -29,7 +26,7 @@ def headings_of(html: str) -> set[str]:
 def layout_problems(pdf: bytes, headings: set[str]) -> list[str]:
     """Each page that ends with a heading or caption alone, or begins with the lone last
     word of a paragraph (one word, then a paragraph's gap or nothing)."""
-    return problems_in([pdf_lines(page) for page in PdfReader(io.BytesIO(pdf)).pages], headings)
+    return problems_in(pdf_pages(pdf), headings)
 
 
 def problems_in(pages: list[list[PdfLine]], headings: set[str]) -> list[str]:

@@ -31,7 +31,9 @@ def paragraphs(html: str) -> list[str]:
 
 
 def seed_words(path: Path, investor_pages: int = 1) -> list[str]:
-    """The seed's words without page numbers, underline dashes and blank lines to sign on.
+    """The seed's words without page numbers, underline dashes and blank lines to sign on
+    (the generated documents' page furniture, page numbers and "[Signature Page to ...]"
+    captions, is left out of their text the same way: generator/textextract.py).
 
     An amendment's seed has one investor signature page, a form; a generated amendment
     has one per lender (a deliberate difference), so the form is counted once per lender.
@@ -47,7 +49,15 @@ def seed_words(path: Path, investor_pages: int = 1) -> list[str]:
                      text, re.DOTALL)
     if form and investor_pages > 1:
         text = text[:form.start()] + form.group(0) * investor_pages + text[form.end():]
-    return without_blanks(normalize_words(text))
+    words = without_blanks(normalize_words(text))
+    # Schedule A's first column is headed "LENDER" (issue 12), where the seed leaves the
+    # cell empty: a deliberate difference of layout, given to the seed as the investor
+    # pages are, so that the measure keeps measuring the words.
+    heading = max((i for i in range(len(words) - 1) if words[i:i + 2] == ["SCHEDULE", "A"]),
+                  default=None)
+    if heading is not None and heading > len(words) // 2:
+        words.insert(heading + 2, "LENDER")
+    return words
 
 
 def without_blanks(words: list[str]) -> list[str]:
