@@ -10,7 +10,6 @@ from __future__ import annotations
 import copy
 import io
 import re
-from pathlib import Path
 
 import docx
 import lxml.html
@@ -30,6 +29,10 @@ from tests.layout import headings_of, layout_problems, problems_in
 DOCUMENTS = [(AMENDMENT_1, "amendment", "amendment-1"), (AMENDMENT_2, "amendment", "amendment-2"),
              (AMENDMENT_1, "note", "note-third-rockmore"),
              (AMENDMENT_1, "note-form", "note-form-fourth")]
+# Laid out by LibreOffice for the page-layout check: the documents most at risk (the
+# longest, with the most headings), the fictional deal's amendment among them.
+AT_RISK = [name for _, _, name in DOCUMENTS] + ["halvorsen-amendment-1"]
+EDITED = ["amendment-1", "note-third-rockmore"]  # a clause inserted through python-docx
 
 
 @pytest.fixture(scope="module")
@@ -230,17 +233,23 @@ def shifted(reference: str, at: int) -> str:
 
 
 @pytest.fixture(scope="module")
-def round_trips(words_files, libreoffice):
-    """(original, edited) LibreOffice PDF text of the amendment and a note, the edited
-    one with a clause inserted before the second top-level clause."""
-    names = ["amendment-1", "note-third-rockmore"]
-    files = {}
-    for name in names:
-        files[f"{name}-original.docx"] = words_files[name]
+def through_libreoffice(rendered, words_files, libreoffice) -> dict[str, bytes]:
+    """The PDFs LibreOffice makes of the Word files at risk and of the edited ones (a
+    clause inserted before the second top-level clause), all in one soffice run."""
+    (halvorsen,) = render_documents(prepare(HALVORSEN_1).deal, ["amendment"])
+    rendered["halvorsen-amendment-1"] = halvorsen
+    files = {f"{name}.docx": words_files.get(name) or WRITERS["docx"].render(rendered[name])
+             for name in AT_RISK}
+    for name in EDITED:
         files[f"{name}-edited.docx"], _ = insert_clause_before(words_files[name], 2)
-    pdfs = libreoffice(files)
-    return {name: (text_of_pdf(pdfs[f"{name}-original.pdf"]), text_of_pdf(pdfs[f"{name}-edited.pdf"]))
-            for name in names}
+    return libreoffice(files)
+
+
+@pytest.fixture(scope="module")
+def round_trips(through_libreoffice):
+    """(original, edited) LibreOffice PDF text of the amendment and a note."""
+    return {name: (text_of_pdf(through_libreoffice[f"{name}.pdf"]),
+                   text_of_pdf(through_libreoffice[f"{name}-edited.pdf"])) for name in EDITED}
 
 
 def contains(words: list[str], phrase: list[str]) -> int:
@@ -291,19 +300,10 @@ def test_no_pdf_page_strands_a_heading_or_begins_with_a_lone_word(bundled, term_
     assert problems == {}
 
 
-def test_no_word_page_strands_a_heading_or_begins_with_a_lone_word(libreoffice):
-    """The Word files most at risk (the amendments, a note and a blank form: the longest
-    documents, with the most headings), laid out by LibreOffice, in one run."""
-    chosen = {}
-    for term_sheet, kinds in ((AMENDMENT_1, ["amendment", "note-form"]),
-                              (AMENDMENT_2, ["amendment"]), (HALVORSEN_1, ["amendment", "note"])):
-        documents = render_documents(prepare(term_sheet).deal, kinds)
-        for document in documents[:3]:
-            chosen[f"{term_sheet.stem}-{document.name}.docx"] = document
-    pdfs = libreoffice({name: WRITERS["docx"].render(d) for name, d in chosen.items()})
-    problems = {name: layout_problems(pdfs[Path(name).with_suffix(".pdf").name],
-                                      headings_of(document.html))
-                for name, document in chosen.items()}
+def test_no_word_page_strands_a_heading_or_begins_with_a_lone_word(rendered, through_libreoffice):
+    """The Word files most at risk, laid out by LibreOffice."""
+    problems = {name: layout_problems(through_libreoffice[f"{name}.pdf"],
+                                      headings_of(rendered[name].html)) for name in AT_RISK}
     assert {name: found for name, found in problems.items() if found} == {}
 
 

@@ -4,16 +4,15 @@ docxtpl renders templates/base/house-style.docx (made by scripts/make_house_styl
 whose body is the single placeholder `{{p body }}`; the body is built with python-docx,
 so every paragraph has a style of the house template and tables are real Word tables.
 Each element of the HTML vocabulary (templates/README.md) maps to one style; anything
-else is an error.
+else is an error. Word's own machinery for a working draft (list numbering, bookmarks,
+REF fields, sections and footers) is in docx_fields.py; the package's metadata and
+reproducible bytes in docx_package.py.
 """
 
 from __future__ import annotations
 
-import copy
-import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -21,7 +20,6 @@ import docx
 import lxml.html
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_ALIGN_VERTICAL
-from docx.opc.coreprops import CoreProperties
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -36,9 +34,10 @@ from ..findings import Finding, Severity
 from ..numbering import STYLES
 from ..templates import TEMPLATES_DIR
 from . import RenderedDocument
+from .docx_package import reproducible_zip, stamp_core_properties
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
                           clause_style, number_paragraph, reference_field_runs, restart_list,
-                          section_properties, set_footer, set_page_restart)
+                          finish_sections, section_properties)
 
 HOUSE_STYLE = TEMPLATES_DIR / "base" / "house-style.docx"
 
@@ -68,8 +67,6 @@ _BLANK = ("span", "blank")
 _BLANK_TEXT = "\u00a0" * 48
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is not
 
-# Zip entries get this time, not the time of the run.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _key(element: etree._Element) -> tuple[str, str]:
@@ -477,40 +474,6 @@ def _meta(root: etree._Element, name: str) -> str:
     return meta.get("content", "") if meta is not None else ""
 
 
-def stamp_core_properties(properties: CoreProperties, title: str, date: datetime.date,
-                          identifier: str = "", author: str = "", subject: str = "") -> None:
-    """Fixed metadata from the deal: its dates, the company as author, no revision history."""
-    moment = datetime.datetime.combine(date, datetime.time())
-    properties.title = title
-    properties.subject = subject
-    properties.identifier = identifier
-    properties.comments = ""
-    properties.author = author
-    properties.last_modified_by = author
-    properties.created = moment
-    properties.modified = moment
-    properties.last_printed = moment
-    properties.revision = 1
-
-
-def reproducible_zip(data: bytes) -> bytes:
-    """The same package with entries in a fixed order and with fixed times and modes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    # [Content_Types].xml and the package relationships first, as Word writes them.
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    names = [name for name in first if name in entries] + sorted(set(entries) - set(first))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
-
-
 def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
               ) -> tuple[Markup, list[_Section]]:
     """The body as WordprocessingML paragraphs and tables, built with python-docx, and
@@ -552,24 +515,9 @@ class DocxWriter:
                 "use only the elements listed in templates/README.md")]) from None
         # Markup: the body is WordprocessingML; autoescape still applies to any other value.
         template.render({"body": body}, autoescape=True)
-        _finish_sections(template.docx, sections)
+        finish_sections(template.docx, [(part.kind, part.caption) for part in sections])
         stamp_core_properties(template.docx.core_properties, doc.title, doc.created,
                               doc.identifier, _meta(root, "author"), _meta(root, "description"))
         out = io.BytesIO()
         template.save(out)
         return reproducible_zip(out.getvalue())
-
-
-def _finish_sections(document: WordDocument, sections: list[_Section]) -> None:
-    """Each section's footer (a page number, or the signature pages' caption) and, for the
-    last, whether it numbers its pages from 1 (the others carry that in their breaks)."""
-    word_sections = document.sections
-    if len(word_sections) != len(sections):
-        raise AssertionError(f"{len(word_sections)} Word sections for {len(sections)} parts")
-    page_number = copy.deepcopy(word_sections[-1].footer._element.find(qn("w:p")))
-    set_page_restart(word_sections[-1]._sectPr, sections[-1].kind == "part")
-    if len(sections) == 1:
-        return  # the house template's footer, as it is
-    for word_section, part in zip(word_sections, sections, strict=True):
-        set_footer(word_section, page_number,
-                   part.caption if part.kind == "signature-pages" else None)

@@ -253,3 +253,18 @@ def set_footer(section: Section, page_number: etree._Element, caption: str | Non
         add_text(run, caption)
         paragraph.append(run)
         element.append(paragraph)
+
+
+def finish_sections(document: WordDocument, parts: list[tuple[str, str | None]]) -> None:
+    """Each section's footer (a page number, or the signature pages' caption) and, for the
+    last, whether it numbers its pages from 1 (the others carry that in their breaks).
+    `parts` are the (kind, caption) of each section, in order."""
+    sections = document.sections
+    if len(sections) != len(parts):
+        raise AssertionError(f"{len(sections)} Word sections for {len(parts)} parts")
+    page_number = copy.deepcopy(sections[-1].footer._element.find(qn("w:p")))
+    set_page_restart(sections[-1]._sectPr, parts[-1][0] == "part")
+    if len(parts) == 1:
+        return  # the house template's footer, as it is
+    for section, (kind, caption) in zip(sections, parts, strict=True):
+        set_footer(section, page_number, caption if kind == "signature-pages" else None)
