@@ -98,9 +98,9 @@ class ScheduleA:
 
 @dataclass(frozen=True)
 class Note:
-    number: str
-    lender: Lender
-    principal: Decimal
+    number: str | None  # number, lender and principal are None on the blank form of note
+    lender: Lender | None
+    principal: Decimal | None
     closing: Closing
     issue_date: dt.date | None
     maturity_date: dt.date | None

@@ -3,6 +3,7 @@ what each is called, and the context it gets. The only place a new document is a
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -44,6 +45,17 @@ def _per_note(deal: Deal) -> tuple[Note, ...]:
     return deal.notes
 
 
+def _note_forms(deal: Deal) -> list[Note]:
+    """The blank form of note of each closing (the exhibit the amendment attaches): the
+    closing's terms filled, the lender, number, principal and dates left blank."""
+    forms = {}
+    for note in deal.notes:
+        forms.setdefault(note.closing.id, dataclasses.replace(
+            note, number=None, lender=None, principal=None, issue_date=None,
+            maturity_date=None))
+    return list(forms.values())
+
+
 def _note_stem(prefix: str) -> Callable[[Deal, Note | None], str]:
     return lambda deal, note: f"{prefix}-{note.closing.id}-{note.lender.id}"
 
@@ -58,6 +70,10 @@ KINDS: tuple[DocumentKind, ...] = (
     DocumentKind("note", NOTE_TEMPLATE, True, _per_note, _note_stem("note"),
                  lambda deal, note: f"Senior Convertible Note No. {note.number} "
                                     f"({note.lender.legal_name})"),
+    DocumentKind("note-form", NOTE_TEMPLATE, True, _note_forms,
+                 lambda deal, note: f"note-form-{note.closing.id}",
+                 lambda deal, note: f"Form of Senior Convertible Note "
+                                    f"(Exhibit {note.closing.notes.exhibit})"),
     DocumentKind("conversion-notice", "conversion_notice/conversion_notice.html.j2", True,
                  _per_note, _note_stem("conversion-notice"),
                  lambda deal, note: f"Conversion Notice, Note No. {note.number}"),

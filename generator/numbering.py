@@ -18,39 +18,63 @@ from .findings import Finding, Mark, Severity
 from .formatting import roman
 from .templates import TEMPLATES_DIR
 
-def _letter(n: int) -> str:
-    return chr(ord("a") + n - 1) if n <= 26 else _letter((n - 1) // 26) + _letter((n - 1) % 26 + 1)
+@dataclass(frozen=True)
+class Level:
+    """One level of a numbering scheme, in Word's own terms, so that the Word file's
+    list numbering (scripts/make_house_style.py) and the numbers put in here agree."""
+
+    format: str  # Word's numFmt: decimal, lowerLetter, lowerRoman, upperLetter
+    text: str  # Word's lvlText: "%1.%2." shows the numbers of levels 1 and 2
+
+
+FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    # Word's letters go a ... z, aa, bb ...: the letter repeated, not a base-26 count.
+    "lowerLetter": lambda n: chr(ord("a") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "upperLetter": lambda n: chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1),
+    "lowerRoman": roman,
+}
+_PLACEHOLDER = re.compile(r"%([1-9])")
 
 
 @dataclass(frozen=True)
 class Style:
-    """How one numbering style shows a clause at each depth, and how a reference reads."""
+    """How one numbering scheme shows a clause at each depth, and how a reference reads."""
 
-    display: Callable[[list[int]], str]
-    reference: Callable[[list[int]], str]
+    name: str
+    levels: tuple[Level, ...]
+
+    def display(self, path: list[int]) -> str:
+        """The number as it stands before the clause: "8.4.", "(b)"."""
+        level = self.levels[len(path) - 1]
+        return _PLACEHOLDER.sub(
+            lambda m: FORMATS[self.levels[int(m.group(1)) - 1].format](path[int(m.group(1)) - 1]),
+            level.text)
+
+    def reference_parts(self, path: list[int]) -> list[list[int]]:
+        """The clauses whose numbers, run together, make a reference to `path`: the clause
+        itself, preceded by its parent's parts when its own number does not show the
+        parent's ("(iii)" needs "5" and "(b)"; "8.4." shows "8" already)."""
+        if len(path) > 1 and f"%{len(path) - 1}" not in self.levels[len(path) - 1].text:
+            return self.reference_parts(path[:-1]) + [path]
+        return [path]
+
+    def reference(self, path: list[int]) -> str:
+        """"8.4", "5(b)(iii)": each part as Word's REF field with \\n shows it, without
+        trailing periods."""
+        return "".join(self.display(part).rstrip(".") for part in self.reference_parts(path))
 
 
-def _decimal_ref(path: list[int]) -> str:
-    return ".".join(str(n) for n in path)
-
-
-def _note_ref(path: list[int]) -> str:
-    parts = [str(path[0])]
-    for depth, n in enumerate(path[1:], start=2):
-        parts.append(f"({_note_label(depth, n)})")
-    return "".join(parts)
-
-
-def _note_label(depth: int, n: int) -> str:
-    return {2: _letter(n), 3: roman(n), 4: str(n)}.get(depth) or _letter(n).upper()
-
-
+MAX_DEPTH = 9  # Word's list levels
 STYLES = {
     # Amendments: 1., 1.1., 1.1.1.; "Section 8.4".
-    "decimal": Style(display=lambda path: _decimal_ref(path) + ".", reference=_decimal_ref),
-    # The note: 1., (a), (i), (1); "Section 5(b)(iii)".
-    "note": Style(display=lambda path: f"{path[0]}." if len(path) == 1
-                  else f"({_note_label(len(path), path[-1])})", reference=_note_ref),
+    "decimal": Style("decimal", tuple(
+        Level("decimal", "".join(f"%{n}." for n in range(1, depth + 1)))
+        for depth in range(1, MAX_DEPTH + 1))),
+    # The note: 1., (a), (i), (1), then (A); "Section 5(b)(iii)".
+    "note": Style("note", (Level("decimal", "%1."), Level("lowerLetter", "(%2)"),
+                           Level("lowerRoman", "(%3)"), Level("decimal", "(%4)"),
+                           *(Level("upperLetter", f"(%{n})") for n in range(5, MAX_DEPTH + 1)))),
 }
 
 
@@ -91,6 +115,11 @@ def _number(clause: HtmlElement, path: list[int], style: Style | None,
         findings.append(_finding("render.numbering", "a numbered clause outside a document "
                                  "that says how to number", label or "", template))
         return
+    if len(path) > MAX_DEPTH:
+        findings.append(_finding("render.numbering", f"a clause nested deeper than {MAX_DEPTH} "
+                                 "levels, which Word cannot number", label or "", template,
+                                 "nest the clause less deeply"))
+        return
     if label in references:
         findings.append(_finding(
             "render.duplicate-label", f"the label {label!r} is used by two clauses",
@@ -103,12 +132,16 @@ def _number(clause: HtmlElement, path: list[int], style: Style | None,
 
 
 def _insert_number(clause: HtmlElement, number: str, heading: str | None) -> None:
-    """Put "8.1. Heading." at the start of the clause's first paragraph (or a new one)."""
+    """Put "8.1. Heading." at the start of the clause's first paragraph, or in a paragraph
+    of its own (a caption, which keeps with what follows) when the clause starts with
+    another clause or has no text of its own."""
     first = next((child for child in clause if isinstance(child.tag, str)), None)
     if first is None or first.tag != "p":
         first = lxml.html.Element("p")
         clause.insert(0, first)
-    has_body = bool(first.text) or len(first) > 0
+    has_body = bool((first.text or "").strip()) or len(first) > 0
+    if not has_body:
+        first.set("class", "caption")
     lead = [lxml.html.Element("span", {"class": "num"})]
     lead[0].text = number
     if heading:

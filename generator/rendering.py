@@ -13,6 +13,7 @@ from .findings import Finding, Mark, Severity
 from .formatting import FILTERS
 from .numbering import number_document
 from .templates import TEMPLATES_DIR
+from .typesetting import typeset
 
 
 def _refuse_none(value: Any) -> Any:
@@ -46,7 +47,8 @@ def environment() -> jinja2.Environment:
 
 
 def render_html(job: DocumentJob) -> tuple[str, list[Finding]]:
-    """Render one document: template, then numbering and references. Findings, not blanks."""
+    """Render one document: template, then numbering and references, then the typesetting
+    both writers share (generator/typesetting.py). Findings, not blanks."""
     try:
         template = environment().get_template(job.kind.template)
         html = template.render(job.context)
@@ -58,7 +60,8 @@ def render_html(job: DocumentJob) -> tuple[str, list[Finding]]:
             ArithmeticError) as exc:
         raise RenderError([Finding("render.template", Severity.ERROR, _template_mark(exc, job),
                                    job.name, str(exc), "fix the template or the term sheet")]) from exc
-    return number_document(html, job.kind.template)
+    html, findings = number_document(html, job.kind.template)
+    return typeset(html), findings
 
 
 def _template_mark(exc: BaseException, job: DocumentJob) -> Mark:

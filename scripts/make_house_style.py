@@ -17,7 +17,7 @@ from pathlib import Path
 import docx
 from docx.document import Document
 from docx.enum.style import WD_STYLE_TYPE
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.opc.constants import RELATIONSHIP_TYPE as RT
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
@@ -26,13 +26,17 @@ from docx.styles.style import BaseStyle, ParagraphStyle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.writers.docx import HOUSE_STYLE, reproducible_zip, stamp_core_properties  # noqa: E402
+from generator.writers.docx import HOUSE_STYLE  # noqa: E402
+from generator.writers.docx_package import reproducible_zip, stamp_core_properties  # noqa: E402
+from generator.writers.docx_fields import (CLAUSE_STYLE_LEVELS, bind_scheme,  # noqa: E402
+                                           clause_style, write_numbering)
 
 STYLES_WITH_EFFECTS = "http://schemas.microsoft.com/office/2007/relationships/stylesWithEffects"
 LATIN_FONT = "Times New Roman"
 EAST_ASIAN_FONT = "SimSun"
 JUSTIFY, CENTER, LEFT, RIGHT = (WD_ALIGN_PARAGRAPH.JUSTIFY, WD_ALIGN_PARAGRAPH.CENTER,
                                 WD_ALIGN_PARAGRAPH.LEFT, WD_ALIGN_PARAGRAPH.RIGHT)
+TEXT_WIDTH = Inches(6.5)  # letter paper less two 1-inch margins
 # Styles of python-docx's default template that the house style keeps; the rest
 # (dozens of colored table styles, list and emphasis styles) would only clutter
 # the style gallery of every closing document.
@@ -128,15 +132,41 @@ def define_styles(document: Document) -> None:
     paragraph_style(document, "Body Text Center", "Body Text", align=CENTER)
     paragraph_style(document, "Body Text Right", "Body Text", align=RIGHT)
     paragraph_style(document, "Exhibit Label", "Body Text", align=RIGHT, after=24)
-    paragraph_style(document, "Legend", "Body Text", bold=True)
-    for level in (1, 2, 3):
-        paragraph_style(document, f"Clause {level}", "Body Text", first_line=0.5, left=0.5 * (level - 1))
+    # Plain and ragged, as the original legend is: justified capitals leave wide gaps.
+    paragraph_style(document, "Legend", "Body Text", align=LEFT, first_line=0)
+    # "No. B1-01" flush left, the amount flush right on the same line.
+    spread = paragraph_style(document, "Body Text Spread", "Body Text", align=LEFT, first_line=0)
+    spread.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT)
+    # Clauses, as print.css nests them: half an inch more at each level, the first line
+    # half an inch in. "Clause N" is the numbered paragraph (Word's list numbering is
+    # bound to it, generator/writers/docx_fields.py); "Clause Caption N" a number and
+    # heading standing alone, kept with what follows; "Clause Text N" the clause's
+    # further paragraphs.
+    for level in range(1, CLAUSE_STYLE_LEVELS + 1):
+        left = 0.5 * (level - 1)
+        paragraph_style(document, clause_style("Clause", level), "Body Text", first_line=0.5,
+                        left=left)
+        paragraph_style(document, clause_style("Clause Caption", level),
+                        clause_style("Clause", level), first_line=0.5, left=left,
+                        keep_with_next=True)
+        paragraph_style(document, clause_style("Clause Text", level), "Body Text",
+                        first_line=0.5, left=left)
+    heading = document.styles.add_style("Clause Heading", WD_STYLE_TYPE.CHARACTER)
+    heading.base_style = document.styles["Default Paragraph Font"]
+    heading.quick_style = True
+    heading.font.underline = True
     # Word's Quote is italic; a section set out in full is not.
     paragraph_style(document, "Quote", "Body Text", first_line=0.5, left=1, right=0.5, italic=False)
     paragraph_style(document, "Signature", "Normal", align=LEFT, after=6,
                     keep_with_next=True, keep_together=True)
     paragraph_style(document, "Signature Party", "Signature", align=LEFT, before=24, after=6,
                     keep_with_next=True, keep_together=True)
+    # A line to sign: room above it, and the line itself a tab to the right margin whose
+    # leader is an underline, so that typing a name neither moves nor breaks it.
+    line = paragraph_style(document, "Signature Line", "Signature", align=LEFT, before=18,
+                           after=6, keep_with_next=True, keep_together=True)
+    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT,
+                                                 WD_TAB_LEADER.LINES)
     paragraph_style(document, "Table Heading", "Normal", align=CENTER, after=0, size=10, bold=True)
     paragraph_style(document, "Table Text", "Normal", align=LEFT, after=0, size=10)
     paragraph_style(document, "Table Figure", "Normal", align=RIGHT, after=0, size=10)
@@ -200,21 +230,34 @@ def page_setup(document: Document) -> None:
 
 def drop_extras(document: Document) -> None:
     """Parts of the default template a closing document has no use for: a thumbnail of
-    an empty page, Word 2010's copy of the old styles, a bibliography store."""
+    an empty page, Word 2010's copy of the old styles, a bibliography store, and the
+    application properties (they claim another application, one page and no words;
+    Word counts them itself)."""
     package = document.part.package
     for rel_id, rel in list(package.rels.items()):
-        if rel.reltype == RT.THUMBNAIL:
+        if rel.reltype in (RT.THUMBNAIL, RT.EXTENDED_PROPERTIES):
             del package.rels[rel_id]
     for rel_id, rel in list(document.part.rels.items()):
         if rel.reltype in (STYLES_WITH_EFFECTS, RT.CUSTOM_XML):
             del document.part.rels[rel_id]
 
 
+def current_compatibility(document: Document) -> None:
+    """Word 2013 and later layout: an older compatibility mode opens the file in
+    "Compatibility Mode" and lays text out as Word 2010 did."""
+    for setting in document.settings.element.iter(qn("w:compatSetting")):
+        if setting.get(qn("w:name")) == "compatibilityMode":
+            setting.set(qn("w:val"), "15")
+
+
 def build() -> bytes:
     document = docx.Document()
     drop_extras(document)
+    current_compatibility(document)
     page_setup(document)
     define_styles(document)
+    write_numbering(document)
+    bind_scheme(document, "decimal")  # the amendments'; the writer binds each document's
     page_number_footer(document)
     # docxtpl replaces this paragraph with the document body (a subdocument).
     document.add_paragraph("{{p body }}")

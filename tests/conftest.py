@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import os
+import shutil
+import subprocess
 from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
@@ -9,9 +11,10 @@ import pytest
 
 from generator.build import render_documents
 from generator.pipeline import prepare
-from generator.textextract import text_of_docx, text_of_html, text_of_pdf
+from generator.textextract import pdf_pages, text_of_docx, text_of_html, text_of_pages
 from generator.writers import WRITERS, RenderedDocument
 from tests.helpers import AMENDMENT_1
+from tests.layout import headings_of, problems_in
 
 
 @pytest.fixture
@@ -30,31 +33,75 @@ def write_sheet(tmp_path):
 
 
 
-def _text_of(job: tuple[str, RenderedDocument]) -> str:
-    """The text of one document in one format (run in a worker process)."""
+def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str]]:
+    """The text of one document in one format, and for a PDF its page-layout problems
+    (tests/layout.py): run in a worker process."""
     name, document = job
     data = WRITERS[name].render(document)
-    extract = {"html": text_of_html, "pdf": text_of_pdf, "docx": text_of_docx}[name]
-    return extract(data)
+    if name == "pdf":  # the text is read once, for both
+        pages = pdf_pages(data)
+        return text_of_pages(pages), problems_in(pages, headings_of(document.html))
+    extract = {"html": text_of_html, "docx": text_of_docx}[name]
+    return extract(data), []
 
 
-@pytest.fixture(scope="session")
-def bundled_texts() -> Callable[[Path], dict[tuple[str, str], str]]:
-    """The text of every document of a bundled term sheet in every format, keyed by
-    (document, format); each term sheet is rendered once per session, over the cores."""
-    cache: dict[Path, dict[tuple[str, str], str]] = {}
+class Bundled:
+    """Every document of a bundled term sheet rendered in every format, once per session
+    and over the cores: the text of each (document, format), the PDF's layout problems."""
 
-    def texts(term_sheet: Path) -> dict[tuple[str, str], str]:
-        if term_sheet not in cache:
+    def __init__(self) -> None:
+        self.cache: dict[Path, dict[tuple[str, str], tuple[str, list[str]]]] = {}
+
+    def _outputs(self, term_sheet: Path) -> dict[tuple[str, str], tuple[str, list[str]]]:
+        if term_sheet not in self.cache:
             documents = render_documents(prepare(term_sheet).deal)
             jobs = [(name, document) for document in documents for name in WRITERS]
             with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-                extracted = list(pool.map(_text_of, jobs))
-            cache[term_sheet] = {(document.name, name): text
-                                 for (name, document), text in zip(jobs, extracted)}
-        return cache[term_sheet]
+                extracted = list(pool.map(_text_of, jobs, chunksize=4))
+            self.cache[term_sheet] = {(document.name, name): result
+                                      for (name, document), result in zip(jobs, extracted)}
+        return self.cache[term_sheet]
 
-    return texts
+    def texts(self, term_sheet: Path) -> dict[tuple[str, str], str]:
+        return {key: text for key, (text, _) in self._outputs(term_sheet).items()}
+
+    def layout_problems(self, term_sheet: Path) -> dict[str, list[str]]:
+        return {document: problems for (document, name), (_, problems)
+                in self._outputs(term_sheet).items() if name == "pdf"}
+
+
+@pytest.fixture(scope="session")
+def bundled() -> Bundled:
+    return Bundled()
+
+
+@pytest.fixture(scope="session")
+def bundled_texts(bundled: Bundled) -> Callable[[Path], dict[tuple[str, str], str]]:
+    """The text of every document of a bundled term sheet in every format, keyed by
+    (document, format)."""
+    return bundled.texts
+
+
+@pytest.fixture(scope="session")
+def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    """Converts Word files to PDF with LibreOffice, all of one call in one soffice run
+    (which updates fields as it lays the documents out); one profile for the session."""
+    if shutil.which("soffice") is None:
+        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
+    profile = tmp_path_factory.mktemp("libreoffice-profile")
+
+    def convert(files: dict[str, bytes]) -> dict[str, bytes]:
+        folder = tmp_path_factory.mktemp("converted")
+        for name, data in files.items():
+            (folder / name).write_bytes(data)
+        subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                        "--convert-to", "pdf", "--outdir", str(folder),
+                        *(str(folder / name) for name in files)],
+                       capture_output=True, timeout=600, check=True)
+        return {Path(name).with_suffix(".pdf").name:
+                (folder / Path(name).with_suffix(".pdf").name).read_bytes() for name in files}
+
+    return convert
 
 
 @pytest.fixture(scope="session")

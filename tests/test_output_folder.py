@@ -25,6 +25,7 @@ from generator.build import transaction
 from generator.build.plan import targets
 from generator.errors import RenderError
 from generator.cli import app
+from generator.documents import plan
 from generator.pipeline import prepare
 from generator.writers import RenderedDocument
 from tests.helpers import (AMENDMENT_1, AMENDMENT_2, ROOT, assert_consistent, line_of,
@@ -262,7 +263,8 @@ def test_case_4_an_output_file_that_is_a_link_to_a_device_or_a_pipe_is_never_rea
                              "--format", "html", "--out", str(out)], cwd=ROOT,
                             capture_output=True, text=True, timeout=120, check=False)
     assert result.returncode == 0, result.stderr
-    assert "2 documents rendered, 18 up to date" in result.stdout
+    documents = len(plan(prepare(sheets["a"]).deal))
+    assert f"2 documents rendered, {documents - 2} up to date" in result.stdout
     assert snapshot(out / DEAL) == clean(sheets, "a")
 
 

@@ -31,7 +31,9 @@ def paragraphs(html: str) -> list[str]:
 
 
 def seed_words(path: Path, investor_pages: int = 1) -> list[str]:
-    """The seed's words without page numbers, underline dashes and blank lines to sign on.
+    """The seed's words without page numbers, underline dashes and blank lines to sign on
+    (the generated documents' page furniture, page numbers and "[Signature Page to ...]"
+    captions, is left out of their text the same way: generator/textextract.py).
 
     An amendment's seed has one investor signature page, a form; a generated amendment
     has one per lender (a deliberate difference), so the form is counted once per lender.
@@ -47,7 +49,15 @@ def seed_words(path: Path, investor_pages: int = 1) -> list[str]:
                      text, re.DOTALL)
     if form and investor_pages > 1:
         text = text[:form.start()] + form.group(0) * investor_pages + text[form.end():]
-    return without_blanks(normalize_words(text))
+    words = without_blanks(normalize_words(text))
+    # Schedule A's first column is headed "LENDER" (issue 12), where the seed leaves the
+    # cell empty: a deliberate difference of layout, given to the seed as the investor
+    # pages are, so that the measure keeps measuring the words.
+    heading = max((i for i in range(len(words) - 1) if words[i:i + 2] == ["SCHEDULE", "A"]),
+                  default=None)
+    if heading is not None and heading > len(words) // 2:
+        words.insert(heading + 2, "LENDER")
+    return words
 
 
 def without_blanks(words: list[str]) -> list[str]:
@@ -73,15 +83,21 @@ def amendment_2() -> dict[str, str]:
 
 
 # The share of words that match the seed, as measured when the bundled deal's facts moved
-# from the templates into its term sheet: a change may raise it, never lower it.
+# from the templates into its term sheet: a change may raise it, never lower it. The
+# note's seed is the blank form (Exhibits B-1 & B-2): the issued notes are measured
+# against it, and so are the blank forms the amendment attaches (issue 12), which are
+# closest to it.
 @pytest.mark.parametrize("term_sheet, seed, name, floor", [
     (AMENDMENT_1, SEED_AMENDMENT_1, "amendment-1", 0.9874),
     (AMENDMENT_2, SEED_AMENDMENT_2, "amendment-2", 0.9894),
     (AMENDMENT_1, SEED_NOTE, "note-third-rockmore", 0.9931),
     (AMENDMENT_1, SEED_NOTE, "note-fourth-midsummer", 0.9930),
+    (AMENDMENT_1, SEED_NOTE, "note-form-third", 0.9944),
+    (AMENDMENT_1, SEED_NOTE, "note-form-fourth", 0.9940),
 ])
 def test_generated_text_matches_the_seed(term_sheet, seed, name, floor, capsys):
-    html = documents(term_sheet, name.split("-")[0])[name]
+    kind = "note-form" if name.startswith("note-form") else name.split("-")[0]
+    html = documents(term_sheet, kind)[name]
     lenders = len(prepare(term_sheet).deal.lenders) if name.startswith("amendment") else 1
     ratio, changes = similarity(without_blanks(normalize_words(text_of_html(html))),
                                 seed_words(seed, investor_pages=lenders))
@@ -273,19 +289,10 @@ def figures_in(text: str) -> list[str]:
     return re.findall(r"\$[\d,]+(?:\.\d+)?|\d{1,3}(?:,\d{3})+(?:\.\d+)?|\d+(?:\.\d+)?%", text)
 
 
-@pytest.mark.skipif(__import__("shutil").which("soffice") is None,
-                    reason="LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
-def test_the_word_amendment_opens_in_libreoffice_with_all_its_words(rendered_formats, tmp_path):
-    import subprocess
-
+def test_the_word_amendment_opens_in_libreoffice_with_all_its_words(rendered_formats, libreoffice):
     from generator.textextract import text_of_pdf
-    source = tmp_path / "amendment-1.docx"
-    source.write_bytes(rendered_formats["amendment-1"]["docx"])
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   capture_output=True, timeout=300, check=True)
-    converted = without_blanks(normalize_words(text_of_pdf((tmp_path / "amendment-1.pdf")
-                                                           .read_bytes())))
+    pdf = libreoffice({"amendment-1.docx": rendered_formats["amendment-1"]["docx"]})["amendment-1.pdf"]
+    converted = without_blanks(normalize_words(text_of_pdf(pdf)))
     expected = without_blanks(normalize_words(text_of_html(
         rendered_formats["amendment-1"]["html"])))
     assert converted == expected

@@ -20,6 +20,7 @@ from pathlib import Path
 import docx
 import pytest
 from docx.document import Document
+from docx.enum.text import WD_TAB_LEADER
 from docx.oxml.ns import qn
 from docx.shared import Inches, Pt
 from pypdf import PdfReader
@@ -104,19 +105,22 @@ def test_names_come_out_as_written(outputs: dict[str, bytes], name: str) -> None
     assert "&amp;" not in folded and "&lt;" not in folded
 
 
-def test_pdf_page_numbers_are_the_footer_and_not_words(outputs: dict[str, bytes]) -> None:
-    pages = text_of_pdf(outputs["pdf"]).split("\f")[:-1]
-    assert len(pages) == 5
-    for number, page in enumerate(pages, start=1):
-        assert page.rstrip().split("\n")[-1].strip() == str(number)
-    # Only a page's own number at its foot goes; a figure that happens to end a page stays.
-    assert normalize_words("Total 483\n1\f" "Additional\n0\f" "Lender\n3\f") == [
-        "Total", "483", "Additional", "0", "Lender"]
+def test_pdf_footers_are_page_furniture_and_not_words(outputs: dict[str, bytes]) -> None:
+    reader = PdfReader(io.BytesIO(outputs["pdf"]))
+    footers = [page.extract_text().rstrip().split("\n")[-1].strip() for page in reader.pages]
+    # The body's pages, the signature page's caption, Schedule A numbered on its own.
+    assert footers == ["1", "2", "[Signature Page to Amendment No. 1]", "1", "2"]
+    body = text_of_pdf(outputs["pdf"]).split("\f")[:-1]
+    assert len(body) == 5
+    assert [page.rstrip().split("\n")[-1].strip() for page in body][:3] == [
+        "Additional Warrant.", "(Signature Pages Follow)",
+        "Title:"]
+    assert "Signature Page to" not in text_of_pdf(outputs["pdf"])
 
 
 def test_normalize_words_keeps_words_not_layout() -> None:
     html = "\u201cLender\u2019s\u201d anti-dilution 11(d)(ii)(1) co\u00admpany \u5317\u4eac (each, 8.4."
-    pdf = '"Lender\'s" anti-\ndilution 11(d)\n(ii)(1) company \u5317\n\u4eac( each, 8.4.\n1\f'
+    pdf = '"Lender\'s" anti-\ndilution 11(d)\n(ii)(1) company \u5317\n\u4eac( each, 8.4.\f'
     assert normalize_words(html) == normalize_words(pdf) == [
         "Lender", "s", "anti", "dilution", "11", "d", "ii", "1", "company", "\u5317", "\u4eac",
         "each", "8", "4"]
@@ -180,7 +184,8 @@ def test_docx_core_properties(word: Document) -> None:
     core = word.core_properties
     moment = datetime.datetime(2006, 4, 28)
     assert core.title == "Amendment No. 1"
-    assert core.author == core.last_modified_by == "dealdocs"
+    assert core.author == core.last_modified_by == "Zoltek Companies, Inc."
+    assert core.subject == "Amendment No. 1 to Loan and Warrant Agreement"
     assert (core.created.replace(tzinfo=None), core.modified.replace(tzinfo=None),
             core.last_printed.replace(tzinfo=None)) == (moment, moment, moment)
     assert core.revision == 1
@@ -278,25 +283,36 @@ def test_docx_paragraphs_have_house_styles(word: Document) -> None:
     assert styles["Title"][0].startswith("AMENDMENT NO. 1")
     assert styles["Heading 1"] == ["RECITALS", "SCHEDULE A"]
     assert styles["Legend"][0].startswith("NEITHER THESE SECURITIES")
-    assert [text[:6] for text in styles["Clause 1"]] == ["1. Zol", "2. Zol", "1. Feb", "2. Reg", "3. Con"]
-    assert [text[:5] for text in styles["Clause 2"]] == ["1.1. ", "1.2. ", "2.1. "]
-    assert [text[:7] for text in styles["Clause 3"]] == ["2.1.1. ", "Zoltek "]
+    # Word numbers the clauses: their text starts with what follows the number.
+    assert [text[:6] for text in styles["Clause 1"]] == ["Zoltek", "Zoltek", "Februa", "Condit"]
+    assert styles["Clause Caption 1"] == ["Registration."]
+    assert [text[:6] for text in styles["Clause 2"]] == ["In con", "The pa", "Sectio"]
+    assert [text[:6] for text in styles["Clause 3"]] == ["The de"]
+    assert [text[:6] for text in styles["Clause Text 3"]] == ["Zoltek"]
     assert styles["Quote"][0].startswith('"(b) Zoltek')
     assert styles["Body Text Center"] == ["(Signature Pages Follow)"]
-    assert styles["Body Text Right"] == ["Signature Page to Amendment No. 1"]
+    assert styles["Body Text Spread"] == ["No. B1-01\t$3,333,333"]
     assert styles["Signature Party"] == ["ZOLTEK COMPANIES, INC.", LENDER, CHINESE, ARABIC]
-    assert len(styles["Signature"]) == 12
+    assert len(styles["Signature"]) == 2 and len(styles["Signature Line"]) == 10
+    assert all(text.endswith("\t") for text in styles["Signature Line"])
 
 
 def test_docx_inline_formatting_is_run_formatting(word: Document) -> None:
     runs = [run for paragraph in word.paragraphs for run in paragraph.runs]
     formatted = {(run.text, bool(run.bold), bool(run.italic), bool(run.underline)) for run in runs}
-    assert ("February Notes", False, False, True) in formatted
+    headings = [run.text for run in runs if run.style.name == "Clause Heading"]
+    assert headings == ["February Notes", "Registration", "Conditions"]
+    assert word.styles["Clause Heading"].font.underline
+    assert ("Exhibit A", False, False, True) in formatted
     assert ("$14.50", True, False, False) in formatted
     assert ("provided", False, True, False) in formatted
     assert ("however", True, True, False) in formatted
+    # A blank in running text is an underlined stretch of no-break spaces; a line to sign
+    # in a signature block is a tab to the underline leader of its style's tab stop.
     blanks = [run for run in runs if run.text and set(run.text) == {"\u00a0"}]
-    assert len(blanks) == 11 and all(run.underline for run in blanks)
+    assert len(blanks) == 1 and all(run.underline for run in blanks)
+    (stop,) = word.styles["Signature Line"].paragraph_format.tab_stops
+    assert stop.leader == WD_TAB_LEADER.LINES and stop.position == Inches(6.5)
 
 
 def test_docx_keeps_signature_blocks_together_and_breaks_pages(word: Document) -> None:
@@ -305,8 +321,24 @@ def test_docx_keeps_signature_blocks_together_and_breaks_pages(word: Document) -
     assert all(p.paragraph_format.keep_together is not False for p in block)
     assert block[0].style.paragraph_format.keep_with_next and block[0].style.paragraph_format.keep_together
     assert block[3].paragraph_format.keep_with_next is False
-    broken = [p.text[:20] for p in paragraphs if p.paragraph_format.page_break_before]
-    assert broken == ["IN WITNESS WHEREOF, ", "SCHEDULE A"]
+    # The signature pages and Schedule A are Word sections of their own: the signature
+    # pages' footer says what they are signature pages to, Schedule A numbers its pages
+    # from 1, the body's footer is the page number.
+    sections = word.sections
+    assert len(sections) == 3
+    footers = [" ".join(s.footer._element.xpath("string(.)").split()) for s in sections]
+    instructions = [[t.text.strip() for t in s.footer._element.iter(qn("w:instrText"))]
+                    for s in sections]
+    assert footers[1] == "[Signature Page to Amendment No. 1]"
+    assert instructions == [["PAGE"], [], ["PAGE"]]
+    restarts = [s._sectPr.find(qn("w:pgNumType")) for s in sections]
+    assert restarts[0] is None and restarts[1] is None and restarts[2].get(qn("w:start")) == "1"
+    starts = []
+    for paragraph in paragraphs:
+        if paragraph._p.pPr is not None and paragraph._p.pPr.find(qn("w:sectPr")) is not None:
+            starts.append(paragraph._p.getnext())
+    assert [docx.text.paragraph.Paragraph(p, None).text[:20] for p in starts] == [
+        "IN WITNESS WHEREOF, ", "SCHEDULE A"]
 
 
 def test_docx_schedule_is_a_word_table(word: Document) -> None:
@@ -356,15 +388,8 @@ def test_docx_refuses_elements_outside_the_vocabulary(markup: str, named: str) -
         WRITERS["docx"].render(make_doc(html))
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None,
-                    reason="LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
-def test_docx_opens_in_libreoffice(outputs: dict[str, bytes], tmp_path: Path) -> None:
-    source = tmp_path / "amendment.docx"
-    source.write_bytes(outputs["docx"])
-    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
-                    "--headless", "--convert-to", "pdf", "--outdir", str(tmp_path), str(source)],
-                   capture_output=True, timeout=180, check=True)
-    converted = (tmp_path / "amendment.pdf").read_bytes()
+def test_docx_opens_in_libreoffice(outputs: dict[str, bytes], libreoffice) -> None:
+    converted = libreoffice({"amendment.docx": outputs["docx"]})["amendment.pdf"]
     words = normalize_words(text_of_pdf(converted))
     assert contains(words, normalize_words(LENDER)) == 3  # the parties, the signature block, Schedule A
     assert contains(words, HEADER) == 2  # the header row repeats on the schedule's second page

@@ -66,7 +66,10 @@ FORMATS: dict[str, Format] = {
                   (PRINT_CSS, *(font.path for font in FONTS), *_code("pdf"),
                    _HERE.parent / "fonts.py"),
                   ("weasyprint", "pydyf", "fonttools")),
-    "docx": Format("docx", "docx", "docx:DocxWriter", (HOUSE_STYLE, *_code("docx")),
+    # The Word writer makes Word's list numbering from the schemes of numbering.py.
+    "docx": Format("docx", "docx", "docx:DocxWriter",
+                   (HOUSE_STYLE, *_code("docx", "docx_fields", "docx_package"),
+                    _HERE.parent / "numbering.py"),
                    ("docxtpl", "python-docx", "lxml", "jinja2")),
 }
 

@@ -4,15 +4,15 @@ docxtpl renders templates/base/house-style.docx (made by scripts/make_house_styl
 whose body is the single placeholder `{{p body }}`; the body is built with python-docx,
 so every paragraph has a style of the house template and tables are real Word tables.
 Each element of the HTML vocabulary (templates/README.md) maps to one style; anything
-else is an error.
+else is an error. Word's own machinery for a working draft (list numbering, bookmarks,
+REF fields, sections and footers) is in docx_fields.py; the package's metadata and
+reproducible bytes in docx_package.py.
 """
 
 from __future__ import annotations
 
-import datetime
 import io
 import re
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -20,7 +20,6 @@ import docx
 import lxml.html
 from docx.document import Document as WordDocument
 from docx.enum.table import WD_ALIGN_VERTICAL
-from docx.opc.coreprops import CoreProperties
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Length
@@ -32,9 +31,13 @@ from markupsafe import Markup
 
 from ..errors import RenderError
 from ..findings import Finding, Severity
+from ..numbering import STYLES
 from . import HOUSE_STYLE, RenderedDocument
+from .docx_package import reproducible_zip, stamp_core_properties
+from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
+                          clause_style, number_paragraph, reference_field_runs, restart_list,
+                          finish_sections, section_properties)
 
-AUTHOR = "dealdocs"
 
 # Paragraph styles of the house template, by element and class.
 _PARAGRAPH_STYLES = {
@@ -43,23 +46,25 @@ _PARAGRAPH_STYLES = {
     ("p", "right"): "Body Text Right",
     ("p", "legend"): "Legend",
     ("p", "exhibit-label"): "Exhibit Label",
+    ("p", "spread"): "Body Text Spread",
     ("h1", "title"): "Title",
     ("h2", "heading"): "Heading 1",
 }
-_CLAUSE_STYLES = ("Clause 1", "Clause 2", "Clause 3")  # deeper clauses stay at level 3
 _CELL_STYLES = {("th", ""): "Table Heading", ("td", ""): "Table Text", ("td", "num"): "Table Figure"}
-# A clause's heading is underlined, as the numbering puts it ("8.1. <u>Fees</u>.").
-_FORMATTING = {("u", ""): "u", ("u", "clause-heading"): "u", ("b", ""): "b", ("i", ""): "i"}
-# Inline elements that are plain text in Word (a reference, a defined term, a number).
-_PLAIN = frozenset({("dfn", ""), ("span", "term"), ("span", "num"), ("a", "xref")})
+# A clause's heading is underlined by its character style, as the numbering puts it
+# ("8.1. <u>Fees</u>.").
+_FORMATTING = {("u", ""): "u", ("u", "clause-heading"): "heading", ("b", ""): "b", ("i", ""): "i"}
+# Inline elements that are plain text in Word (a defined term).
+_PLAIN = frozenset({("dfn", ""), ("span", "term")})
+_NUMBER = ("span", "num")  # a clause's number: Word's list numbering shows it
+_XREF = ("a", "xref")  # a reference: REF fields to the clauses' bookmarks
+_RIGHT = ("span", "right")  # the flush-right part of a <p class="spread">
 _BLANK = ("span", "blank")
 # A blank line to fill in by hand: underlined no-break spaces, about two inches wide,
 # which Word neither collapses nor breaks.
 _BLANK_TEXT = "\u00a0" * 48
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is not
 
-# Zip entries get this time, not the time of the run.
-_ZIP_TIME = (1980, 1, 1, 0, 0, 0)
 
 
 def _key(element: etree._Element) -> tuple[str, str]:
@@ -82,15 +87,48 @@ class _Vocabulary(Exception):
 class _Span:
     text: str
     formatting: frozenset[str]
+    fields: tuple[tuple[str, str], ...] = ()
+    """For a reference: (bookmark, number) of each REF field that makes it up."""
+    tab: bool = False
+    """A tab: to the flush-right part of a line, or along a line to sign."""
+
+
+@dataclass(frozen=True)
+class _Clause:
+    bookmark: str
+    number: str  # as the clause shows it: "8.4.", "(b)"
+    depth: int
+    parent: etree._Element | None  # the enclosing clause
+
+
+class _Section:
+    """A run of the body that Word makes a section: the body, the signature pages
+    (footer: what they are signature pages to) or a part with its own page numbers."""
+
+    def __init__(self, kind: str, caption: str | None = None):
+        self.kind = kind
+        self.caption = caption
 
 
 class _BodyBuilder:
     """Adds the blocks of the document body to a python-docx document, in order."""
 
-    def __init__(self, document: WordDocument, text_width: Length):
+    def __init__(self, document: WordDocument, text_width: Length, body: etree._Element,
+                 numbering: WordDocument):
         self.document = document
+        self.numbering = numbering  # the document whose numbering part a restarted list joins
         self.text_width = text_width
         self.page_break_pending = False
+        article = body.find("article")
+        self.scheme = (article.get("data-numbering") if article is not None else None) or "decimal"
+        if self.scheme not in STYLES:
+            raise _Vocabulary(article, f"no numbering scheme {self.scheme!r}")
+        self.clauses = _clauses(body)
+        self.list_id: int | None = None  # the Word list of the numbering scope being written
+        self.scopes = 0
+        self.sections = [_Section("body")]
+        self.signature_block = False
+        self.bookmarks: list[str] = []
 
     # Blocks ---------------------------------------------------------------
 
@@ -103,10 +141,23 @@ class _BodyBuilder:
 
     def _add_block(self, element: etree._Element, depth: int, style: str | None) -> None:
         key = _key(element)
-        if key in (("article", "document"), ("div", "clauses")):
+        if key == ("article", "document"):
+            self.add_blocks(element, depth)
+        elif key == ("div", "clauses"):
+            # The first scope uses the scheme's list; each further one starts it again.
+            self.scopes += 1
+            self.list_id = (LIST_IDS[self.scheme] if self.scopes == 1
+                            else restart_list(self.numbering, self.scheme))
             self.add_blocks(element, depth)
         elif key == ("section", "clause"):
-            self.add_blocks(element, depth + 1)
+            self._add_clause(element, depth + 1)
+        elif key in (("section", "signature-pages"), ("section", "part")):
+            self._start_section(element)
+            self.add_blocks(element, depth)
+        elif key == ("p", "furniture"):
+            if self.sections[-1].kind != "signature-pages" or self.sections[-1].caption:
+                raise _Vocabulary(element, "page furniture is the one caption of signature pages")
+            self.sections[-1].caption = " ".join("".join(element.itertext()).split())
         elif key == ("blockquote", ""):
             self._add_quote(element)
         elif key == ("div", "signature-block"):
@@ -119,12 +170,46 @@ class _BodyBuilder:
             self.page_break_pending = True
         elif key in _PARAGRAPH_STYLES:
             if key == ("p", "") and (style or depth):
-                self._add_paragraph(element, style or _CLAUSE_STYLES[min(depth, 3) - 1])
+                self._add_paragraph(element, style or clause_style("Clause Text", depth))
             else:
                 self._add_paragraph(element, _PARAGRAPH_STYLES[key])
         else:
             raise _Vocabulary(element, "not in the HTML vocabulary (templates/README.md)")
 
+    def _add_clause(self, element: etree._Element, depth: int) -> None:
+        """A clause: its first paragraph numbered by Word's list and bookmarked for the
+        references to it; a paragraph holding only its number and heading keeps with
+        what follows."""
+        if self.list_id is None:
+            raise _Vocabulary(element, "a clause outside <div class=\"clauses\">")
+        self._no_text(element.text, element)
+        first = True
+        for child in _elements(element):
+            if first and _key(child) in (("p", ""), ("p", "caption")):
+                caption = _key(child) == ("p", "caption")
+                paragraph = self._add_paragraph(
+                    child, clause_style("Clause Caption" if caption else "Clause", depth))
+                number_paragraph(paragraph._p, self.list_id, depth,
+                                 outline=child.find("u[@class='clause-heading']") is not None)
+                clause = self.clauses[element]
+                self.bookmarks.append(clause.bookmark)
+                add_bookmark(paragraph._p, clause.bookmark, len(self.bookmarks))
+            else:
+                self._add_block(child, depth, None)
+            first = False
+            self._no_text(child.tail, element)
+
+    def _start_section(self, element: etree._Element) -> None:
+        """End the Word section before `element`, which starts a new one."""
+        body = self.document.element.body
+        last = next((child for child in reversed(body) if child.tag != qn("w:sectPr")), None)
+        if last is None or last.tag != qn("w:p"):
+            last = self.document.add_paragraph(style="Normal")._p  # holds the section break
+        ending = self.sections[-1]
+        template = body.find(qn("w:sectPr"))
+        last.get_or_add_pPr().append(section_properties(template, ending.kind == "part"))
+        self.sections.append(_Section(_key(element)[1]))
+        self.page_break_pending = False  # a new section starts a new page
     def _add_paragraph(self, element: etree._Element, style: str) -> Paragraph:
         paragraph = self.document.add_paragraph(style=style)
         self._fill(paragraph, element)
@@ -142,15 +227,23 @@ class _BodyBuilder:
     def _add_signature_block(self, element: etree._Element) -> None:
         # The Signature styles keep each line with the next and together; the last
         # line lets go, so that only the block itself is never split. The first line
-        # (the party's name) has the space that sets blocks apart.
+        # (the party's name) has the space that sets blocks apart; a line to sign has
+        # room above it and runs to the right margin (a tab with an underline leader).
         paragraphs = []
         self._no_text(element.text, element)
+        self.signature_block = True
         for child in _elements(element):
             if _key(child) != ("p", ""):
                 raise _Vocabulary(child, "a signature block holds only <p> lines")
-            style = "Signature" if paragraphs else "Signature Party"
+            if not paragraphs:
+                style = "Signature Party"
+            elif child.find(".//span[@class='blank']") is not None:
+                style = "Signature Line"
+            else:
+                style = "Signature"
             paragraphs.append(self._add_paragraph(child, style))
             self._no_text(child.tail, element)
+        self.signature_block = False
         if paragraphs:
             paragraphs[-1].paragraph_format.keep_with_next = False
 
@@ -158,6 +251,9 @@ class _BodyBuilder:
         groups = []
         self._no_text(element.text, element)
         for group in _elements(element):
+            if group.tag == "colgroup":  # the column widths, read by _column_shares
+                self._no_text(group.tail, element)
+                continue
             if group.tag not in ("thead", "tbody", "tfoot") or group.get("class"):
                 raise _Vocabulary(group, "a schedule table holds thead, tbody and tfoot")
             self._no_text(group.tail, element)
@@ -169,24 +265,28 @@ class _BodyBuilder:
         widths = {len(cells) for _, _, cells in groups}
         if len(widths) != 1:
             raise _Vocabulary(element, "every row needs the same number of cells")
-        table = self.document.add_table(rows=0, cols=widths.pop())
+        columns = widths.pop()
+        table = self.document.add_table(rows=0, cols=columns)
         table.style = "Schedule Table"
-        _full_width(table, self.text_width)
+        shares = _column_shares(element, columns)
+        _set_widths(table, self.text_width, shares)
         for group, row, cells in groups:
-            self._add_row(table, group, row, cells)
+            self._add_row(table, group, row, cells, shares)
 
-    def _add_row(self, table: Table, group: str, row: etree._Element, cells: list[etree._Element]) -> None:
+    def _add_row(self, table: Table, group: str, row: etree._Element, cells: list[etree._Element],
+                 shares: list[float]) -> None:
         word_row = table.add_row()
         properties = word_row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         if group == "thead":
             properties.append(OxmlElement("w:tblHeader"))  # repeats at the top of each page
         self._no_text(row.text, row)
-        for cell, word_cell in zip(cells, word_row.cells, strict=True):
+        for cell, word_cell, share in zip(cells, word_row.cells, shares, strict=True):
             if _key(cell) not in _CELL_STYLES or cell.get("colspan") or cell.get("rowspan"):
                 raise _Vocabulary(cell, "a row holds <th>, <td> and <td class=\"num\"> cells, without spans")
             self._no_text(cell.tail, row)
             word_cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM  # figures line up with a name's last line
+            word_cell.width = Length(int(self.text_width * share))
             paragraph = word_cell.paragraphs[0]
             paragraph.style = _CELL_STYLES[_key(cell)]
             self._fill(paragraph, cell, frozenset({"b"}) if group == "tfoot" else frozenset())
@@ -202,14 +302,48 @@ class _BodyBuilder:
 
     def _fill(self, paragraph: Paragraph, element: etree._Element,
               formatting: frozenset[str] = frozenset()) -> None:
-        for span in _collapse(_spans(element, formatting)):
-            run = paragraph.add_run(span.text)
+        for span in _collapse(_spans(element, formatting, self)):
+            run = paragraph.add_run()
             if "b" in span.formatting:
                 run.bold = True
             if "i" in span.formatting:
                 run.italic = True
             if "u" in span.formatting:
                 run.underline = True
+            if "heading" in span.formatting:
+                run.style = "Clause Heading"
+            if span.tab:
+                run._r.append(OxmlElement("w:tab"))
+            elif span.fields:
+                properties = run._r.find(qn("w:rPr"))
+                anchor = run._r
+                for bookmark, number in span.fields:
+                    for field_run in reference_field_runs(bookmark, number, properties):
+                        anchor.addnext(field_run)
+                        anchor = field_run
+                run._r.getparent().remove(run._r)
+            else:
+                add_text(run._r, span.text)
+
+    def reference(self, link: etree._Element) -> tuple[tuple[str, str], ...]:
+        """The REF fields of a reference: one per clause whose number it shows ("8.4";
+        "5", "(b)", "(iii)"), each with that clause's number as its text until updated."""
+        label = (link.get("href") or "").removeprefix("#")
+        target = next((c for c in self.clauses if c.get("id") == label), None)
+        if target is None:
+            raise _Vocabulary(link, f"a reference to {label!r}, which no clause has")
+        chain = []
+        while target is not None:
+            chain.insert(0, target)
+            target = self.clauses[target].parent
+        parts = chain[-len(STYLES[self.scheme].reference_parts([1] * len(chain))):]
+        fields = tuple((self.clauses[c].bookmark, self.clauses[c].number.rstrip("."))
+                       for c in parts)
+        shown = "".join(number for _, number in fields)
+        if shown != "".join(link.itertext()):
+            raise _Vocabulary(link, f"reads {''.join(link.itertext())!r} where the clauses' "
+                                    f"numbers make {shown!r}")
+        return fields
 
 
 def _elements(container: etree._Element) -> Iterator[etree._Element]:
@@ -221,7 +355,8 @@ def _elements(container: etree._Element) -> Iterator[etree._Element]:
             raise _Vocabulary(container, f"text outside a paragraph: {child.tail.strip()[:40]!r}")
 
 
-def _spans(element: etree._Element, formatting: frozenset[str]) -> Iterator[_Span]:
+def _spans(element: etree._Element, formatting: frozenset[str],
+           builder: _BodyBuilder) -> Iterator[_Span]:
     yield _Span(element.text or "", formatting)
     for child in element:
         if isinstance(child.tag, str):
@@ -229,14 +364,44 @@ def _spans(element: etree._Element, formatting: frozenset[str]) -> Iterator[_Spa
             if key == _BLANK:
                 if len(child) or (child.text or "").strip():
                     raise _Vocabulary(child, "a blank has no content")
-                yield _Span(_BLANK_TEXT, formatting | {"u"})
+                if builder.signature_block:  # the line runs to the tab stop's leader
+                    yield _Span("", formatting, tab=True)
+                else:
+                    yield _Span(_BLANK_TEXT, formatting | {"u"})
+            elif key == _NUMBER:
+                pass  # Word's list numbering shows it
+            elif key == _XREF:
+                yield _Span("".join(child.itertext()), formatting, builder.reference(child))
+            elif key == _RIGHT and _key(element) == ("p", "spread"):
+                yield _Span("", formatting, tab=True)
+                yield from _spans(child, formatting, builder)
             elif key in _FORMATTING:
-                yield from _spans(child, formatting | {_FORMATTING[key]})
+                yield from _spans(child, formatting | {_FORMATTING[key]}, builder)
             elif key in _PLAIN:
-                yield from _spans(child, formatting)
+                yield from _spans(child, formatting, builder)
             else:
                 raise _Vocabulary(child, "not in the HTML vocabulary (templates/README.md)")
         yield _Span(child.tail or "", formatting)
+
+
+def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
+    """Every numbered clause: its bookmark, its number as shown, its depth and parent."""
+    clauses: dict[etree._Element, _Clause] = {}
+    used: set[str] = set()
+    for index, section in enumerate(body.iter("section")):
+        if _key(section) != ("section", "clause"):
+            continue
+        parent = next((a for a in section.iterancestors("section")
+                       if _key(a) == ("section", "clause")), None)
+        depth = clauses[parent].depth + 1 if parent is not None else 1
+        number = section.find("p/span[@class='num']")
+        name = bookmark_name(section.get("id") or f"clause-{index}")
+        if name in used:
+            raise _Vocabulary(section, f"two clauses would have the bookmark {name!r}")
+        used.add(name)
+        clauses[section] = _Clause(name, (number.text or "") if number is not None else "",
+                                   depth, parent)
+    return clauses
 
 
 def _collapse(spans: Iterator[_Span]) -> list[_Span]:
@@ -244,102 +409,111 @@ def _collapse(spans: Iterator[_Span]) -> list[_Span]:
     out: list[_Span] = []
     after_space = True  # at the start of the paragraph, white space is dropped
     for span in spans:
+        if span.fields or span.tab:
+            if span.tab and out:  # the tab takes the place of the space before it
+                out[-1] = _Span(out[-1].text.rstrip(" "), out[-1].formatting)
+            out.append(span)
+            after_space = span.tab
+            continue
         text = _COLLAPSIBLE.sub(" ", span.text)
         if after_space:
             text = text.lstrip(" ")
         if not text:
             continue
         after_space = text.endswith(" ")
-        if out and out[-1].formatting == span.formatting:
+        if out and out[-1].formatting == span.formatting and not (out[-1].fields or out[-1].tab):
             out[-1] = _Span(out[-1].text + text, span.formatting)
         else:
             out.append(_Span(text, span.formatting))
-    if out:
+    if out and not (out[-1].fields or out[-1].tab):
         out[-1] = _Span(out[-1].text.rstrip(" "), out[-1].formatting)
-    return [span for span in out if span.text]
+    return [span for span in out if span.text or span.fields or span.tab]
 
 
-def _full_width(table: Table, text_width: Length) -> None:
-    """The table spans the text width, its columns equal."""
+_COLUMN_WIDTH = re.compile(r"width:\s*([\d.]+)%")
+
+
+def _column_shares(table: etree._Element, columns: int) -> list[float]:
+    """Each column's share of the width, from the table's <col> widths (set by
+    generator/typesetting.py, which the PDF follows too); equal shares without them."""
+    colgroup = table.find("colgroup")
+    if colgroup is None:
+        return [1 / columns] * columns
+    shares = []
+    for col in colgroup:
+        match = _COLUMN_WIDTH.search(col.get("style", ""))
+        if col.tag != "col" or match is None:
+            raise _Vocabulary(col, "a <colgroup> holds <col style=\"width: N%\"> columns")
+        shares.append(float(match.group(1)) / 100)
+    if len(shares) != columns:
+        raise _Vocabulary(colgroup, f"{len(shares)} <col> for {columns} columns")
+    return shares
+
+
+def _set_widths(table: Table, text_width: Length, shares: list[float]) -> None:
+    """The table spans the text width, fixed, its columns as wide as their shares."""
     width = table._tbl.tblPr.find(qn("w:tblW"))  # replaced in place: the schema fixes its position
     width.set(qn("w:type"), "pct")
     width.set(qn("w:w"), "5000")  # fiftieths of a percent
-    for column in table.columns:
-        column.width = Length(text_width // len(table.columns))
+    table.autofit = False  # fixed layout: Word keeps the widths instead of fitting content
+    for column, share in zip(table.columns, shares, strict=True):
+        column.width = Length(int(text_width * share))
 
 
-def _body(html: str) -> etree._Element:
+def _root(html: str) -> etree._Element:
     root = lxml.html.document_fromstring(html)
-    body = root.find("body")
-    if body is None:
+    if root.find("body") is None:
         raise _Vocabulary(root, "the document has no <body>")
-    return body
+    return root
 
 
-def stamp_core_properties(properties: CoreProperties, title: str, date: datetime.date,
-                          identifier: str = "") -> None:
-    """Fixed metadata: dates from the deal, a fixed author, no revision history."""
-    moment = datetime.datetime.combine(date, datetime.time())
-    properties.title = title
-    properties.identifier = identifier
-    properties.comments = ""
-    properties.author = AUTHOR
-    properties.last_modified_by = AUTHOR
-    properties.created = moment
-    properties.modified = moment
-    properties.last_printed = moment
-    properties.revision = 1
+def _meta(root: etree._Element, name: str) -> str:
+    meta = root.find(f"head/meta[@name='{name}']")
+    return meta.get("content", "") if meta is not None else ""
 
 
-def reproducible_zip(data: bytes) -> bytes:
-    """The same package with entries in a fixed order and with fixed times and modes."""
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        entries = {info.filename: source.read(info) for info in source.infolist()}
-    # [Content_Types].xml and the package relationships first, as Word writes them.
-    first = ["[Content_Types].xml", "_rels/.rels"]
-    names = [name for name in first if name in entries] + sorted(set(entries) - set(first))
-    out = io.BytesIO()
-    with zipfile.ZipFile(out, "w") as target:
-        for name in names:
-            info = zipfile.ZipInfo(name, date_time=_ZIP_TIME)
-            info.compress_type = zipfile.ZIP_DEFLATED
-            info.create_system = 0
-            info.external_attr = 0
-            target.writestr(info, entries[name], compresslevel=6)
-    return out.getvalue()
-
-
-def _body_xml(html: str, text_width: Length) -> Markup:
-    """The body as WordprocessingML paragraphs and tables, built with python-docx.
+def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
+              ) -> tuple[Markup, list[_Section]]:
+    """The body as WordprocessingML paragraphs and tables, built with python-docx, and
+    the Word sections it is made of.
 
     They are built in a copy of the house template, so style names resolve to the
     template's own style ids; docxtpl's subdocuments would do the same but need
-    docxcompose, which a body of paragraphs and tables has no use for.
+    docxcompose, which a body of paragraphs and tables has no use for. Lists that restart
+    go into `target`'s numbering, where the paragraphs will refer to them.
     """
     scratch = docx.Document(HOUSE_STYLE)
     body = scratch.element.body
     for element in list(body):
         if element.tag != qn("w:sectPr"):
             body.remove(element)
-    _BodyBuilder(scratch, text_width).add_blocks(_body(html))
+    builder = _BodyBuilder(scratch, text_width, root.find("body"), target)
+    builder.add_blocks(root.find("body"))
     return Markup("".join(etree.tostring(element, encoding="unicode")
-                          for element in body if element.tag != qn("w:sectPr")))
+                          for element in body if element.tag != qn("w:sectPr"))), builder.sections
 
 
 class DocxWriter:
     def render(self, doc: RenderedDocument) -> bytes:
         template = DocxTemplate(HOUSE_STYLE)
-        section = template.get_docx().sections[0]
+        word = template.get_docx()
+        section = word.sections[0]
         text_width = Length(section.page_width - section.left_margin - section.right_margin)
         try:
-            body = _body_xml(doc.html, text_width)
+            root = _root(doc.html)
+            body, sections = _body_xml(root, text_width, word)
+            article = root.find("body/article")
+            bind_scheme(word, (article.get("data-numbering") if article is not None else None)
+                        or "decimal")
         except _Vocabulary as error:
             raise RenderError([Finding(
                 "docx.vocabulary", Severity.ERROR, None, doc.name, str(error),
                 "use only the elements listed in templates/README.md")]) from None
         # Markup: the body is WordprocessingML; autoescape still applies to any other value.
         template.render({"body": body}, autoescape=True)
-        stamp_core_properties(template.docx.core_properties, doc.title, doc.created, doc.identifier)
+        finish_sections(template.docx, [(part.kind, part.caption) for part in sections])
+        stamp_core_properties(template.docx.core_properties, doc.title, doc.created,
+                              doc.identifier, _meta(root, "author"), _meta(root, "description"))
         out = io.BytesIO()
         template.save(out)
         return reproducible_zip(out.getvalue())
