@@ -452,3 +452,30 @@ def _wait_until(condition, timeout: float = 60) -> None:
     while not condition():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.02)
+
+
+# Parts: folders made from the built documents (binders, change reports, versions) -------
+
+def test_a_part_is_written_as_one_transaction_and_render_keeps_it(tmp_path):
+    out = tmp_path / "out"
+    build(AMENDMENT_2, out, formats=["html"])
+    folder = out / "zoltek-amendment-2"
+    before = snapshot(folder)
+    transaction.update_part(out, "zoltek-amendment-2", "changes",
+                            {"report.html": b"one", "sub/a.txt": b"a"})
+    assert (folder / "changes" / "report.html").read_bytes() == b"one"
+    transaction.update_part(out, "zoltek-amendment-2", "changes", {"report.html": b"two"})
+    assert sorted(p.name for p in (folder / "changes").rglob("*")) == ["report.html"]
+    transaction.update_part(out, "zoltek-amendment-2", "changes", {"b.txt": b"b"},
+                            replace=False)
+    assert sorted(p.name for p in (folder / "changes").iterdir()) == ["b.txt", "report.html"]
+    assert {k: v for k, v in snapshot(folder).items() if not k.startswith("changes")} == before
+    assert build(AMENDMENT_2, out, formats=["html"]).rendered == []
+    assert (folder / "changes" / "b.txt").read_bytes() == b"b"
+
+
+@pytest.mark.parametrize("part, name", [("../x", "a"), ("changes", "../a"), ("changes", "/a"),
+                                        ("Changes", "a")])
+def test_a_part_cannot_leave_the_deal_folder(tmp_path, part, name):
+    with pytest.raises(ValueError):
+        transaction.update_part(tmp_path, "zoltek-amendment-2", part, {name: b"x"})

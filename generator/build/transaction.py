@@ -25,7 +25,7 @@ import os
 import re
 import shutil
 import stat
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import BinaryIO
@@ -196,6 +196,53 @@ class DealFolder:
                     return None
             return FileState(hashlib.file_digest(handle, "sha256").hexdigest(),
                              stat.S_IMODE(os.fstat(handle.fileno()).st_mode))
+
+
+def update_part(out_dir: Path, deal_id: str, part: str, files: Mapping[str, bytes], *,
+                replace: bool = True,
+                waiting: Callable[[Holder], None] = lambda holder: None) -> Path:
+    """Write `files` into `OUT/<deal id>/<part>/` as one transaction of the deal folder.
+
+    A part is a folder of things made from the built documents (a closing's binder, the
+    change report and redlines, the kept versions). Under the deal's lock, the rest of the
+    folder is taken into the staging folder as it is, and the part is written anew: with
+    `replace` it holds exactly `files` afterwards; without, `files` are added to what it
+    holds (replacing files of the same name). Names in `files` are relative to the part.
+    The deal folder must hold a build (a manifest). Returns the part's folder.
+    """
+    if not _PART.match(part) or any(not _relative(name) for name in files):
+        raise ValueError(f"not a part of a deal folder: {part!r} {sorted(files)[:3]}")
+    folder = DealFolder(out_dir, deal_id)
+    with folder.opened(waiting):
+        manifest, _ = folder.read(())
+        if manifest is None:
+            raise OutputError(f"{folder.path} holds no build of the deal",
+                              "run dealdocs render first")
+        folder.begin()
+        folder.carry_others({part})
+        target = folder.staging / part
+        with _os_errors(f"cannot write in {folder.path / part}"):
+            current = folder.path / part
+            if not replace and current.is_dir() and not current.is_symlink():
+                shutil.copytree(current, target, symlinks=True, copy_function=_link,
+                                ignore=lambda where, names: [
+                                    name for name in names
+                                    if os.path.relpath(Path(where) / name, current) in files])
+            target.mkdir(exist_ok=True)
+            for name, data in sorted(files.items()):
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                _write(target / name, data, None)
+        folder.commit(manifest)
+    return folder.path / part
+
+
+_PART = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+
+
+def _relative(name: str) -> bool:
+    parts = Path(name).parts
+    return bool(parts) and not Path(name).is_absolute() and ".." not in parts and all(
+        part not in ("", ".") for part in parts)
 
 
 @contextmanager
