@@ -22,7 +22,6 @@ import lxml.html
 from lxml.html import HtmlElement
 
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
-_FORMATTING = {"b": "b", "u": "u", "i": "i"}
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 # A figure ($25.51, 45,734, 35%, 5(b)(iii)) or a word (with its apostrophe) is one token;
 # any other character is a token of its own. The white space after a token goes with it.
@@ -64,10 +63,15 @@ def compare(old_html: str, new_html: str) -> Comparison:
     return Comparison(_align(blocks(_parse(old_html)), blocks(_parse(new_html))))
 
 
-def redline(old_html: str, new_html: str, heading: list[str]) -> str:
+def redline(old_html: str, new_html: str, heading: list[str], *, author: str = "",
+            date: str = "") -> str:
     """The new rendering with every change marked, and `heading` (lines saying what is
-    compared with what, and how changes are shown) at its top."""
+    compared with what, and how changes are shown) at its top. `author` and `date` (ISO
+    8601) are what Word shows for each revision."""
     old_root, new_root = _parse(old_html), _parse(new_html)
+    head = new_root.find("head")
+    for name, content in (("revision-author", author), ("revision-date", date)):
+        head.append(lxml.html.Element("meta", {"name": name, "content": content}))
     pairs = _align(blocks(old_root), blocks(new_root))
     anchor: HtmlElement | None = None
     for old, new in pairs:
@@ -191,33 +195,47 @@ def _pair_changed(old: list[Block], new: list[Block]) -> list[tuple[Block | None
 
 # --- Words. ---
 
+# Inline elements kept around the words they hold: what they look like (bold, underline, a
+# clause's heading) or what they are to the writers (a clause's number, which Word numbers
+# itself; a figure set flush right). A reference or a defined term becomes its text.
+_KEPT = frozenset({("b", ""), ("i", ""), ("u", ""), ("u", "clause-heading"), ("span", "num"),
+                   ("span", "right")})
+_BLANK = ("span", "blank")
+
+Wrappers = tuple[tuple[str, str], ...]
+
 
 @dataclass(frozen=True)
 class _Token:
     key: str
     text: str
-    formatting: frozenset[str]
+    wrappers: Wrappers
 
 
 def _tokens(element: HtmlElement) -> list[_Token]:
     tokens: list[_Token] = []
-    for text, formatting in _runs(element, frozenset()):
+    for text, wrappers in _runs(element, ()):
+        if text is None:  # a blank line to fill in: a token of its own
+            tokens.append(_Token("\x00blank", "", wrappers + (_BLANK,)))
+            continue
         text = _WHITESPACE.sub(" ", text)
         if tokens and text.startswith(" ") and not tokens[-1].text.endswith(" "):
             last = tokens[-1]
-            tokens[-1] = _Token(last.key, last.text + " ", last.formatting)
-        tokens += [_Token(m.group(1), m.group(0), formatting)
-                   for m in _TOKEN.finditer(text)]
+            tokens[-1] = _Token(last.key, last.text + " ", last.wrappers)
+        tokens += [_Token(m.group(1), m.group(0), wrappers) for m in _TOKEN.finditer(text)]
     return tokens
 
 
-def _runs(element: HtmlElement, formatting: frozenset[str]) -> Iterator[tuple[str, frozenset]]:
-    yield element.text or "", formatting
+def _runs(element: HtmlElement, wrappers: Wrappers) -> Iterator[tuple[str | None, Wrappers]]:
+    yield element.text or "", wrappers
     for child in element:
         if isinstance(child.tag, str):
-            inner = formatting | ({_FORMATTING[child.tag]} if child.tag in _FORMATTING else set())
-            yield from _runs(child, inner)
-        yield child.tail or "", formatting
+            key = (child.tag, child.get("class", ""))
+            if key == _BLANK:
+                yield None, wrappers
+            else:
+                yield from _runs(child, wrappers + ((key,) if key in _KEPT else ()))
+        yield child.tail or "", wrappers
 
 
 def _merge(old: HtmlElement, new: HtmlElement) -> None:
@@ -237,9 +255,25 @@ def _merge(old: HtmlElement, new: HtmlElement) -> None:
         if tag == "equal":
             marked += [(token, None) for token in after[j1:j2]]
             continue
-        marked += [(token, "del") for token in before[i1:i2]]
-        marked += [(token, "ins") for token in after[j1:j2]]
+        deleted, inserted = before[i1:i2], after[j1:j2]
+        space = _shared_space(deleted, inserted)
+        marked += [(token, "del") for token in deleted]
+        marked += [(token, "ins") for token in inserted]
+        if space is not None:
+            marked.append((space, None))
     _replace_content(new, marked)
+
+
+def _shared_space(deleted: list[_Token], inserted: list[_Token]) -> _Token | None:
+    """Where the words replaced and the words replacing them are both followed by a space,
+    that space is no part of the change ("$25.51 $24.00 and", not "$25.51 $24.00 and"):
+    it is taken off both and returned, to follow them unmarked."""
+    if not (deleted and inserted and deleted[-1].text.endswith(" ")
+            and inserted[-1].text.endswith(" ")):
+        return None
+    for tokens in (deleted, inserted):
+        tokens[-1] = _Token(tokens[-1].key, tokens[-1].text.rstrip(" "), tokens[-1].wrappers)
+    return _Token("", " ", inserted[-1].wrappers)
 
 
 def _mark_all(element: HtmlElement, change: str) -> None:
@@ -251,29 +285,47 @@ def _mark_all(element: HtmlElement, change: str) -> None:
 
 
 def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None]]) -> None:
+    """The element's content made anew from marked tokens. Tokens in the same wrappers share
+    one element of each (a figure flush right stays one flush-right part, however much of
+    it changed); a change is innermost, around the text or the blank it marks."""
     for child in list(element):
         element.remove(child)
     element.text = None
-    runs: list[tuple[str, frozenset[str], str | None]] = []
+    opened: list[tuple[tuple[str, str], HtmlElement]] = []  # the wrappers the last token used
     for token, change in marked:
-        if runs and runs[-1][1:] == (token.formatting, change):
-            runs[-1] = (runs[-1][0] + token.text, token.formatting, change)
+        blank = token.wrappers[-1:] == (_BLANK,)
+        wrappers = token.wrappers[:-1] if blank else token.wrappers
+        shared = 0
+        while (shared < min(len(opened), len(wrappers))
+               and opened[shared][0] == wrappers[shared]):
+            shared += 1
+        del opened[shared:]
+        parent = opened[-1][1] if opened else element
+        for key in wrappers[shared:]:
+            wrapper = _wrapper(key)
+            parent.append(wrapper)
+            opened.append((key, wrapper))
+            parent = wrapper
+        if blank:
+            node = _wrapper(_BLANK)
+            if change:
+                marker = lxml.html.Element(change)
+                marker.append(node)
+                node = marker
+            parent.append(node)
+        elif change is None:
+            _append_text(parent, token.text)
         else:
-            runs.append((token.text, token.formatting, change))
-    for text, formatting, change in runs:
-        node = inner = lxml.html.Element(change) if change else None
-        for tag in sorted(formatting):
-            wrapper = lxml.html.Element(tag)
-            if inner is None:
-                node = inner = wrapper
-            else:
-                inner.append(wrapper)
-                inner = wrapper
-        if inner is None:
-            _append_text(element, text)
-        else:
-            inner.text = text
-            element.append(node)
+            last = parent[-1] if len(parent) else None
+            if last is None or last.tag != change or len(last) or last.tail:
+                last = lxml.html.Element(change)
+                parent.append(last)
+            last.text = (last.text or "") + token.text
+
+
+def _wrapper(key: tuple[str, str]) -> HtmlElement:
+    tag, cls = key
+    return lxml.html.Element(tag, {"class": cls} if cls else {})
 
 
 def _append_text(element: HtmlElement, text: str) -> None:
