@@ -68,7 +68,7 @@ FORMATS: dict[str, Format] = {
                   ("weasyprint", "pydyf", "fonttools")),
     # The Word writer makes Word's list numbering from the schemes of numbering.py.
     "docx": Format("docx", "docx", "docx:DocxWriter",
-                   (HOUSE_STYLE, *_code("docx", "docx_fields", "docx_package"),
+                   (HOUSE_STYLE, *_code("docx", "docx_fields", "docx_package", "docx_revisions"),
                     _HERE.parent / "numbering.py"),
                    ("docxtpl", "python-docx", "lxml", "jinja2")),
 }

@@ -34,6 +34,7 @@ from ..findings import Finding, Severity
 from ..numbering import STYLES
 from . import HOUSE_STYLE, RenderedDocument
 from .docx_package import reproducible_zip, stamp_core_properties
+from .docx_revisions import KINDS, Revisions
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
                           clause_style, number_paragraph, reference_field_runs, restart_list,
                           finish_sections, section_properties)
@@ -53,7 +54,8 @@ _PARAGRAPH_STYLES = {
 _CELL_STYLES = {("th", ""): "Table Heading", ("td", ""): "Table Text", ("td", "num"): "Table Figure"}
 # A clause's heading is underlined by its character style, as the numbering puts it
 # ("8.1. <u>Fees</u>.").
-_FORMATTING = {("u", ""): "u", ("u", "clause-heading"): "heading", ("b", ""): "b", ("i", ""): "i"}
+_FORMATTING = {("u", ""): "u", ("u", "clause-heading"): "heading", ("b", ""): "b", ("i", ""): "i",
+               **{(kind, ""): kind for kind in KINDS}}  # a redline's changes: revisions
 # Inline elements that are plain text in Word (a defined term).
 _PLAIN = frozenset({("dfn", ""), ("span", "term")})
 _NUMBER = ("span", "num")  # a clause's number: Word's list numbering shows it
@@ -114,8 +116,9 @@ class _BodyBuilder:
     """Adds the blocks of the document body to a python-docx document, in order."""
 
     def __init__(self, document: WordDocument, text_width: Length, body: etree._Element,
-                 numbering: WordDocument):
+                 numbering: WordDocument, revisions: Revisions):
         self.document = document
+        self.revisions = revisions
         self.numbering = numbering  # the document whose numbering part a restarted list joins
         self.text_width = text_width
         self.page_break_pending = False
@@ -304,6 +307,7 @@ class _BodyBuilder:
               formatting: frozenset[str] = frozenset()) -> None:
         for span in _collapse(_spans(element, formatting, self)):
             run = paragraph.add_run()
+            runs = [run._r]
             if "b" in span.formatting:
                 run.bold = True
             if "i" in span.formatting:
@@ -317,13 +321,18 @@ class _BodyBuilder:
             elif span.fields:
                 properties = run._r.find(qn("w:rPr"))
                 anchor = run._r
+                runs = []
                 for bookmark, number in span.fields:
                     for field_run in reference_field_runs(bookmark, number, properties):
                         anchor.addnext(field_run)
                         anchor = field_run
+                        runs.append(field_run)
                 run._r.getparent().remove(run._r)
             else:
                 add_text(run._r, span.text)
+            for kind in KINDS:
+                if kind in span.formatting:
+                    self.revisions.wrap(runs, kind)
 
     def reference(self, link: etree._Element) -> tuple[tuple[str, str], ...]:
         """The REF fields of a reference: one per clause whose number it shows ("8.4";
@@ -487,8 +496,10 @@ def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
     for element in list(body):
         if element.tag != qn("w:sectPr"):
             body.remove(element)
-    builder = _BodyBuilder(scratch, text_width, root.find("body"), target)
+    revisions = Revisions(_meta(root, "revision-author"), _meta(root, "revision-date"))
+    builder = _BodyBuilder(scratch, text_width, root.find("body"), target, revisions)
     builder.add_blocks(root.find("body"))
+    revisions.mark_whole_blocks(body)
     return Markup("".join(etree.tostring(element, encoding="unicode")
                           for element in body if element.tag != qn("w:sectPr"))), builder.sections
 
