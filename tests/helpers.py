@@ -48,9 +48,11 @@ def with_lenders(count: int) -> str:
 
 
 def snapshot(folder: Path) -> dict[str, bytes]:
-    """Every file below `folder` by its relative path, with its bytes."""
+    """Every file below `folder` by its relative path, with its bytes; but the kept
+    versions (versions/), whose history is not the documents and differs from run to run."""
     return {path.relative_to(folder).as_posix(): path.read_bytes()
-            for path in sorted(folder.rglob("*")) if path.is_file()}
+            for path in sorted(folder.rglob("*")) if path.is_file()
+            and path.relative_to(folder).parts[0] != "versions"}
 
 
 def assert_consistent(folder: Path, *term_sheets: Path) -> dict:

@@ -133,10 +133,11 @@ class DealFolder:
         with _os_errors(f"cannot write {self.path / name}"):
             _write(self.staging / name, data, state.mode if state and state.sha256 else None)
 
-    def commit(self, manifest: Manifest) -> None:
-        """Write the manifest and swap the new set into place."""
+    def commit(self, manifest: Manifest | None) -> None:
+        """Write the manifest (if the folder holds a build) and swap the new set into place."""
         with _os_errors(f"cannot write {self.path}"):
-            _write(self.staging / MANIFEST, manifest.to_bytes(), self._manifest_mode)
+            if manifest is not None:
+                _write(self.staging / MANIFEST, manifest.to_bytes(), self._manifest_mode)
             _fsync_folder(self.staging)
             if not os.path.lexists(self.path):
                 os.rename(self.staging, self.path)
@@ -208,16 +209,14 @@ def update_part(out_dir: Path, deal_id: str, part: str, files: Mapping[str, byte
     folder is taken into the staging folder as it is, and the part is written anew: with
     `replace` it holds exactly `files` afterwards; without, `files` are added to what it
     holds (replacing files of the same name). Names in `files` are relative to the part.
-    The deal folder must hold a build (a manifest). Returns the part's folder.
+    The deal folder need not hold a build: a change report between two term sheets can be
+    the first thing in it. Returns the part's folder.
     """
     if not _PART.match(part) or any(not _relative(name) for name in files):
         raise ValueError(f"not a part of a deal folder: {part!r} {sorted(files)[:3]}")
     folder = DealFolder(out_dir, deal_id)
     with folder.opened(waiting):
         manifest, _ = folder.read(())
-        if manifest is None:
-            raise OutputError(f"{folder.path} holds no build of the deal",
-                              "run dealdocs render first")
         folder.begin()
         folder.carry_others({part})
         target = folder.staging / part

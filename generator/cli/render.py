@@ -2,17 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import enum
+import hashlib
 from contextlib import nullcontext
+from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..build import FORMATS, render_documents
+from ..changes.versions import Version, record
 from ..documents import KIND_NAMES
 from ..errors import DealdocsError, RenderError
+from ..osuser import os_user
+from ..pipeline import Prepared
+from ..termsheet import LoadedTermSheet
+from ..writers import RenderedDocument
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
-                  console, error, fail, formats, out_folder, prepared, print_build, write)
+                  console, error, fail, formats, line, out_folder, prepared, print_build,
+                  waiting, write)
 
 DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
 
@@ -25,7 +34,9 @@ DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
              "always holds a complete set and its manifest.json. Files an earlier build made "
              "for documents that no longer exist (a lender who left) are removed, for the "
              "kinds and formats this run makes, unless they were changed by hand. A second "
-             "build of the same deal waits for the first.")
+             "build of the same deal waits for the first. A build of the whole deal (without "
+             "--only) is kept as a version when it differs from the last (dealdocs versions, "
+             "dealdocs diff).")
 def render(
     term_sheet: TermSheetArgument,
     only: Annotated[list[DocumentName], typer.Option(
@@ -46,8 +57,26 @@ def render(
             documents = render_documents(checked.deal, [name.value for name in only])
         build = write(checked.deal, documents, chosen, folder, checked.source, jobs=jobs,
                       force=force)
+        kept = None if only else keep_version(term_sheet, checked, documents, folder)
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except DealdocsError as exc:
         error(exc)
     print_build(build)
+    if kept is not None:
+        line(f"kept as {kept.label}: {kept.summary}", "dim")
+
+
+def keep_version(term_sheet: Path, checked: Prepared, documents: list[RenderedDocument],
+                 out: Path) -> Version | None:
+    """Keep what was built as a version of the deal (dealdocs versions, dealdocs diff),
+    unless the last kept version is the same, or the term sheet changed while it was read."""
+    assert checked.deal is not None
+    text = term_sheet.read_bytes()
+    if hashlib.sha256(text).hexdigest() != checked.source.sha256:
+        line(f"{term_sheet} changed during the build: no version kept; render again",
+             "yellow")
+        return None
+    return record(out, checked.deal.deal.id, term_sheet.name, text,
+                  LoadedTermSheet(checked.sheet, checked.source), documents,
+                  dt.datetime.now(dt.UTC), os_user(), waiting)

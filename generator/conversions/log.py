@@ -25,7 +25,6 @@ exact on every database.
 from __future__ import annotations
 
 import datetime as dt
-import getpass
 import os
 import tempfile
 from collections.abc import Iterable, Iterator
@@ -46,6 +45,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.pool import NullPool
 
 from ..errors import LogError
+from ..osuser import os_user
 
 ENVIRONMENT_VARIABLE = "DEALDOCS_LOG"
 SUFFIX = ".conversions.sqlite"
@@ -327,7 +327,7 @@ class Recording:
         if entry.deal != self.deal:
             raise ValueError(f"an entry of {entry.deal} in a recording of {self.deal}")
         recorded_at = dt.datetime.now(dt.UTC).replace(microsecond=0)
-        values = {**_columns(entry), "recorded_at": recorded_at, "recorded_by": _user()}
+        values = {**_columns(entry), "recorded_at": recorded_at, "recorded_by": os_user()}
         entry_id = self._connection.execute(
             entries_table.insert().values(values).returning(entries_table.c.id)).scalar_one()
         return Entry(**vars(entry), id=entry_id, recorded_at=recorded_at,
@@ -542,11 +542,3 @@ def _columns(entry: NewEntry) -> dict[str, Any]:
             "interest_converted": entry.interest_converted,
             "interest_from": entry.interest_from,
             "principal_remaining": entry.principal_remaining}
-
-
-def _user() -> str:
-    """Who records: the operating-system user."""
-    try:
-        return getpass.getuser()
-    except (OSError, KeyError):
-        return f"uid {os.getuid()}"

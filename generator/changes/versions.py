@@ -1,0 +1,189 @@
+"""The versions of a deal that were built, kept to compare and redline against.
+
+Each `dealdocs render` of a whole deal records what it built, when that differs from the
+last version: the term sheet as it was, the rendered HTML of every document and the build's
+manifest. They are kept in `OUT/<deal id>/versions/`: `index.json` lists the versions, and
+`objects/<sha256>.gz` holds each text once, compressed, however many versions share it, so
+a version that changes one note costs that note's HTML. PDF and Word files are not kept:
+the HTML is what a redline is made from.
+
+Reading is here; writing goes through the deal folder's transaction (build/transaction.py).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import gzip
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from ..build.lock import Holder
+from ..build.manifest import MANIFEST
+from ..build.transaction import update_part
+from ..errors import OutputError, TermSheetError
+from ..termsheet import LoadedTermSheet, parse_term_sheet
+from ..writers import RenderedDocument
+from .terms import term_changes
+
+VERSIONS = "versions"
+_INDEX = "index.json"
+_FORMAT = 1  # of index.json; a reader refuses one it does not know
+_MAX_INDEX_BYTES = 64 << 20
+
+
+@dataclass(frozen=True)
+class StoredDocument:
+    name: str
+    title: str
+    kind: str
+    created: str
+    identifier: str
+    html: str
+    """The SHA-256 of its HTML, the name of the object holding it."""
+
+
+@dataclass(frozen=True)
+class Version:
+    number: int
+    recorded: str
+    """When it was built: ISO 8601, UTC, to the second."""
+    by: str
+    term_sheet: str
+    """The term sheet's file name."""
+    term_sheet_sha256: str
+    manifest_sha256: str | None
+    documents: tuple[StoredDocument, ...]
+    summary: str
+    """What changed since the version before, in a line."""
+
+    @property
+    def label(self) -> str:
+        return f"version {self.number} of {self.recorded.replace('T', ' ')} UTC"
+
+
+def read_versions(deal_folder: Path) -> list[Version]:
+    """The versions kept in a deal folder, oldest first (none when it keeps none)."""
+    path = deal_folder / VERSIONS / _INDEX
+    try:
+        with path.open("rb") as handle:
+            data = json.loads(handle.read(_MAX_INDEX_BYTES))
+    except FileNotFoundError:
+        return []
+    except (OSError, ValueError) as exc:
+        raise OutputError(f"{path} cannot be read ({exc})",
+                          f"move {deal_folder / VERSIONS} away to start a new history") from None
+    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+        raise OutputError(f"{path} was written by another version of dealdocs",
+                          f"move {deal_folder / VERSIONS} away to start a new history")
+    return [Version(**{**item, "documents": tuple(StoredDocument(**document)
+                                                  for document in item["documents"])})
+            for item in data["versions"]]
+
+
+def read_object(deal_folder: Path, sha256: str) -> bytes:
+    path = deal_folder / VERSIONS / "objects" / f"{sha256}.gz"
+    try:
+        data = gzip.decompress(path.read_bytes())
+    except (OSError, EOFError, gzip.BadGzipFile) as exc:
+        raise OutputError(f"{path} cannot be read ({exc})",
+                          "compare with another version (--against)") from None
+    if hashlib.sha256(data).hexdigest() != sha256:
+        raise OutputError(f"{path} does not hold what the index says",
+                          "compare with another version (--against)")
+    return data
+
+
+def stored_documents(deal_folder: Path, version: Version) -> dict[str, RenderedDocument]:
+    """A version's documents as they were rendered."""
+    return {document.name: RenderedDocument(
+        document.name, document.title, read_object(deal_folder, document.html).decode("utf-8"),
+        dt.date.fromisoformat(document.created), document.identifier, document.kind)
+        for document in version.documents}
+
+
+def record(out_dir: Path, deal_id: str, term_sheet_name: str, term_sheet: bytes,
+           loaded: LoadedTermSheet, documents: list[RenderedDocument], recorded: dt.datetime,
+           by: str, waiting: Callable[[Holder], None] = lambda holder: None) -> Version | None:
+    """Keep what a build of the whole deal built as a new version, unless the last version
+    is the same; returns the version kept, if one was."""
+    folder = out_dir / deal_id
+    versions = read_versions(folder)
+    stored = tuple(StoredDocument(document.name, document.title, document.kind,
+                                  document.created.isoformat(), document.identifier,
+                                  _sha(document.html.encode("utf-8")))
+                   for document in documents)
+    last = versions[-1] if versions else None
+    if last and (last.term_sheet_sha256, last.documents) == (_sha(term_sheet), stored):
+        return None
+    manifest = _read_manifest(folder)
+    version = Version(len(versions) + 1, recorded.astimezone(dt.UTC).replace(
+        microsecond=0, tzinfo=None).isoformat(), by, term_sheet_name, _sha(term_sheet),
+        _sha(manifest) if manifest is not None else None, stored,
+        summary(_loaded(folder, last), last, loaded, stored))
+    kept = {sha for v in versions for sha in
+            (v.term_sheet_sha256, v.manifest_sha256, *(d.html for d in v.documents))}
+    objects = {_sha(data): data for data in
+               [term_sheet, *(document.html.encode("utf-8") for document in documents),
+                *([manifest] if manifest is not None else [])]}
+    index = json.dumps({"format": _FORMAT, "versions": [asdict(v) for v in [*versions, version]]},
+                       indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+    files = {f"objects/{sha}.gz": gzip.compress(data, mtime=0)
+             for sha, data in objects.items() if sha not in kept}
+    update_part(out_dir, deal_id, VERSIONS, {_INDEX: index, **files}, replace=False,
+                waiting=waiting)
+    return version
+
+
+def load_term_sheet_of(deal_folder: Path, version: Version) -> LoadedTermSheet:
+    """A version's term sheet, typed by today's model."""
+    text = read_object(deal_folder, version.term_sheet_sha256).decode("utf-8")
+    return parse_term_sheet(text, f"{version.term_sheet} ({version.label})")
+
+
+def summary(old: LoadedTermSheet | None, last: Version | None, new: LoadedTermSheet,
+            documents: tuple[StoredDocument, ...]) -> str:
+    """What changed since the last version, in a line: the terms, then the documents."""
+    if last is None:
+        return f"first version: {_count(len(documents), 'document')}"
+    said = ["term sheet edited"]
+    if old is not None:
+        terms = term_changes(old, new)
+        said = [f"{change.path} {change.old or '(none)'} -> {change.new or '(none)'}"
+                for change in terms[:2]] or ["no term changed"]
+        if len(terms) > 2:
+            said.append(f"and {_count(len(terms) - 2, 'more term')}")
+    before = {document.name: document.html for document in last.documents}
+    after = {document.name: document.html for document in documents}
+    counts = [f"{number} {what}" for number, what in (
+        (sum(1 for name in after if name in before and before[name] != after[name]), "changed"),
+        (sum(1 for name in after if name not in before), "new"),
+        (sum(1 for name in before if name not in after), "removed")) if number]
+    return "; ".join([", ".join(said), "documents: " + (", ".join(counts) or "none changed")])
+
+
+def _loaded(folder: Path, version: Version | None) -> LoadedTermSheet | None:
+    """The version's term sheet, if today's model still reads it."""
+    if version is None:
+        return None
+    try:
+        return load_term_sheet_of(folder, version)
+    except (TermSheetError, OutputError, UnicodeDecodeError):
+        return None
+
+
+def _read_manifest(folder: Path) -> bytes | None:
+    try:
+        return (folder / MANIFEST).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _count(number: int, singular: str) -> str:
+    return f"{number} {singular}{'' if number == 1 else 's'}"

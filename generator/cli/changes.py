@@ -1,0 +1,189 @@
+"""`dealdocs versions` and `dealdocs diff`: what was built before, and what changed since."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.progress import Progress
+from rich.table import Table
+from rich.text import Text
+
+from ..build import FORMATS, default_jobs, render_documents
+from ..changes.folder import change_documents, write_changes
+from ..changes.report import ChangeReport, Snapshot, change_report
+from ..changes.versions import (Version, load_term_sheet_of, read_versions, stored_documents)
+from ..deal import derive
+from ..errors import DealdocsError, RenderError
+from ..osuser import os_user
+from ..termsheet import LoadedTermSheet
+from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
+                  console, count, error, fail, formats, line, out_folder, prepared, waiting)
+
+
+@app.command(help="List the versions of a deal kept in OUT/<deal id>/versions/: each "
+             "`dealdocs render` of the whole deal keeps one when the term sheet or a "
+             "document changed since the last (the term sheet and each document's rendered "
+             "text, not the PDF and Word files).")
+def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
+    checked = prepared(term_sheet)
+    assert checked.deal is not None
+    try:
+        kept = read_versions(out_folder(out) / checked.deal.deal.id)
+    except DealdocsError as exc:
+        error(exc)
+    if not kept:
+        line(f"{out_folder(out) / checked.deal.deal.id}: no version kept yet; "
+             "dealdocs render keeps one")
+        return
+    table = Table(title=Text(checked.deal.deal.title), title_justify="left")
+    for column in ("Version", "Built (UTC)", "By", "Documents", "What changed"):
+        table.add_column(column, overflow="fold")
+    for version in kept:
+        table.add_row(str(version.number), version.recorded.replace("T", " "), Text(version.by),
+                      str(len(version.documents)), Text(version.summary))
+    console.print(table)
+
+
+@app.command(help="Compare a deal's terms and documents with an earlier version, or two "
+             "term sheets with each other: `dealdocs diff TERM_SHEET` compares the term "
+             "sheet with the last kept version that differs from it (or --against VERSION); "
+             "`dealdocs diff OLD NEW` compares two term sheets. Prints the terms that "
+             "changed (with their lines), the figures that moved, the documents that "
+             "changed and where, and those that did not; and writes into "
+             "OUT/<deal id>/changes/ the report and a redline of each changed document "
+             "(PDF: insertions underlined, deletions struck through; Word: tracked changes "
+             "to accept or reject), replacing what an earlier comparison left there.")
+def diff(
+    term_sheets: Annotated[list[Path], typer.Argument(
+        help="TERM_SHEET, or OLD_TERM_SHEET NEW_TERM_SHEET.", exists=True, dir_okay=False,
+        readable=True, show_default=False)],
+    against: Annotated[int | None, typer.Option(
+        "--against", metavar="VERSION", min=1, help="Compare with this kept version "
+        "(see dealdocs versions).")] = None,
+    format_names: FormatsOption = ",".join(FORMATS),
+    out: OutOption = "output",
+    jobs: JobsOption = None,
+    strict: StrictOption = False,
+) -> None:
+    if len(term_sheets) > 2:
+        raise typer.BadParameter("give one term sheet, or two (old and new)",
+                                 param_hint="TERM_SHEETS")
+    if against is not None and len(term_sheets) == 2:
+        raise typer.BadParameter("--against compares with a kept version; with two term "
+                                 "sheets there is none to choose", param_hint="--against")
+    chosen = formats(format_names)
+    folder = out_folder(out)
+    new = _current(term_sheets[-1], strict)
+    if len(term_sheets) == 2:
+        old = _current(term_sheets[0], strict)
+    else:
+        old = _kept(folder / new.deal.deal.id, new, against)
+        if old is None:
+            return
+    report = change_report(old, new)
+    _print_report(report)
+    if not report.changed:
+        line("Nothing to write: the terms and documents are the same.")
+        return
+    documents = change_documents(report, old, new, new.deal.deal.id,
+                                 _modified(term_sheets[-1]), os_user())
+    try:
+        with Progress(*Progress.get_default_columns(), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("Writing", total=None)
+            written = write_changes(
+                folder, new.deal.deal.id, documents, chosen, jobs or default_jobs(),
+                progress=lambda done, total: bar.update(task, completed=done, total=total),
+                waiting=waiting)
+    except DealdocsError as exc:
+        error(exc)
+    line(f"{written}: the report and {count(len(documents) - 1, 'redline')} "
+         f"({', '.join(chosen)})")
+
+
+def _current(term_sheet: Path, strict: bool) -> Snapshot:
+    checked = prepared(term_sheet, strict)
+    assert checked.deal is not None
+    try:
+        documents = render_documents(checked.deal)
+    except RenderError as exc:
+        fail(term_sheet, exc.findings)
+    return Snapshot(f"{term_sheet.name} of {_modified(term_sheet):%Y-%m-%d %H:%M:%S} UTC",
+                    LoadedTermSheet(checked.sheet, checked.source), checked.deal,
+                    {document.name: document for document in documents})
+
+
+def _kept(deal_folder: Path, new: Snapshot, against: int | None) -> Snapshot | None:
+    """The kept version to compare with: the one asked for, else the last that differs
+    from the current documents; None (said why) when there is none."""
+    try:
+        kept = read_versions(deal_folder)
+    except DealdocsError as exc:
+        error(exc)
+    if not kept:
+        error(DealdocsError(f"{deal_folder}: no version of the deal is kept",
+                            "run dealdocs render to keep one, or compare two term sheets: "
+                            "dealdocs diff OLD NEW"))
+    if against is not None:
+        version = next((v for v in kept if v.number == against), None)
+        if version is None:
+            error(DealdocsError(f"{deal_folder}: no version {against}",
+                                f"choose one of 1 to {len(kept)} (dealdocs versions)"))
+    else:
+        version = next((v for v in reversed(kept) if not _same(v, new)), None)
+        if version is None:
+            line(f"Nothing to compare: the current terms are {kept[-1].label}, and no "
+                 "earlier version differs from them.")
+            return None
+    try:
+        loaded = load_term_sheet_of(deal_folder, version)
+        return Snapshot(version.label, loaded, derive(loaded.sheet),
+                        stored_documents(deal_folder, version))
+    except DealdocsError as exc:
+        error(exc)
+
+
+def _same(version: Version, snapshot: Snapshot) -> bool:
+    current = {name: hashlib.sha256(document.html.encode("utf-8")).hexdigest()
+               for name, document in snapshot.documents.items()}
+    return (version.term_sheet_sha256 == snapshot.loaded.source.sha256
+            and {document.name: document.html for document in version.documents} == current)
+
+
+def _modified(path: Path) -> dt.datetime:
+    """When the term sheet was last saved: the time of the terms it holds."""
+    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
+
+
+def _print_report(report: ChangeReport) -> None:
+    line(f"Changes to {report.deal_title}: from {report.old} to {report.new}", "bold")
+    if report.terms:
+        table = Table(title="Terms that changed", title_justify="left")
+        for column in ("Term", "Was", "Is", "Where"):
+            table.add_column(column, overflow="fold")
+        for change in report.terms:
+            table.add_row(Text(change.path), Text(change.old or "(none)"),
+                          Text(change.new or "(none)"),
+                          Text("; ".join(str(mark) for mark in (change.old_mark, change.new_mark)
+                                         if mark is not None)))
+        console.print(table)
+    else:
+        line("No term changed: the documents differ in their wording only.")
+    if report.figures:
+        table = Table(title="Figures that moved", title_justify="left")
+        for column in ("Figure", "Was", "Is"):
+            table.add_column(column, overflow="fold")
+        for change in report.figures:
+            table.add_row(Text(change.figure), Text(change.old or "(none)"),
+                          Text(change.new or "(none)"))
+        console.print(table)
+    for document in report.documents:
+        where = {"added": "new", "removed": "no longer part of the deal"}.get(
+            document.kind, "; ".join(document.places))
+        line(f"{document.kind:8} {document.title}: {where}", "yellow")
+    if report.unaffected:
+        line(f"not affected ({len(report.unaffected)}): {'; '.join(report.unaffected)}", "dim")
