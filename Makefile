@@ -45,6 +45,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_conversions.py
+	$(BIN)/python scripts/bench_changes.py
 
 clean:
 	rm -rf $(VENV) output/*/
