@@ -172,7 +172,7 @@ def test_the_report_lists_terms_figures_changed_and_unaffected_documents():
     text = " ".join(text_of_html(report_document(report, "z", dt.date(2026, 12, 1)).html)
                     .split())
     assert "lenders[midsummer] Midsummer Investment Ltd. (none) old.yaml:" in text
-    assert ("Conversion Notice, Note No. B1-06: no longer part of the deal." in text)
+    assert "Conversion Notice, Note No. B1-06 No longer part of the deal" in text
 
 
 def test_a_change_of_wording_only_changes_the_documents_that_use_it(monkeypatch):

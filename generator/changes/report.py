@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 from ..deal import Deal
 from ..rendering import environment
+from ..typesetting import typeset
 from ..termsheet import LoadedTermSheet
 from ..writers import RenderedDocument
 from .figures import FigureChange, figure_changes
@@ -78,6 +79,6 @@ def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:
 
 def report_document(report: ChangeReport, deal_id: str, created: dt.date) -> RenderedDocument:
     """The report as a document every writer takes (HTML, PDF, Word)."""
-    html = environment().get_template(REPORT_TEMPLATE).render(report=report)
+    html = typeset(environment().get_template(REPORT_TEMPLATE).render(report=report))
     return RenderedDocument("report", f"Changes to {report.deal_title}", html, created,
                             f"{deal_id}/changes/report", "change-report")
