@@ -59,7 +59,8 @@ def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
              "to accept or reject), replacing what an earlier comparison left there.")
 def diff(
     term_sheets: Annotated[list[Path], typer.Argument(
-        help="TERM_SHEET, or OLD_TERM_SHEET NEW_TERM_SHEET.", exists=True, dir_okay=False,
+        help="TERM_SHEET, or OLD_TERM_SHEET NEW_TERM_SHEET.", metavar="TERM_SHEET",
+        exists=True, dir_okay=False,
         readable=True, show_default=False)],
     against: Annotated[int | None, typer.Option(
         "--against", metavar="VERSION", min=1, help="Compare with this kept version "
