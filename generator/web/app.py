@@ -1,0 +1,40 @@
+"""The desk's web application: its folders, its templates and its routes, put together."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.routing import Mount
+from starlette.staticfiles import StaticFiles
+
+from ..formatting import longdate, money, price, shares
+from .desk import Desk
+from .jobs import Jobs
+from .routes import routes
+from .security import Guard
+
+HERE = Path(__file__).parent
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined,
+                      autoescape=select_autoescape(default=True), trim_blocks=True,
+                      lstrip_blocks=True)
+    env.filters.update(money=money, shares=shares, price=price, longdate=longdate)
+    return env
+
+
+def create_app(folder: Path, out: Path, *, token: str | None = None,
+               log: str | None = None) -> Starlette:
+    """The desk over the term sheets of `folder`, building into `out`; with `token`, every
+    request must carry it (once, in the address; then in a cookie)."""
+    app = Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"),
+                                           name="static")],
+                    middleware=[Middleware(Guard, token=token)])
+    app.state.desk = Desk(folder, out, log)
+    app.state.jobs = Jobs()
+    app.state.templates = environment()
+    return app
