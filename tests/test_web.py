@@ -6,6 +6,8 @@ from __future__ import annotations
 import difflib
 import re
 import shutil
+import subprocess
+import sys
 
 import pytest
 from starlette.testclient import TestClient
@@ -141,3 +143,73 @@ def test_a_desk_open_to_other_machines_asks_for_its_token(folders):
         assert client.get("/?token=wrong").status_code == 403
         assert client.get("/?token=s3cret").status_code == 200
         assert client.get(f"/deals/{SHEET}").status_code == 200  # the cookie carries it
+
+
+def test_list_items_move_from_the_form_without_javascript(client, folders):
+    sheets, _ = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    page = client.get(f"/deals/{SHEET}")
+    assert 'value="up:lenders[1]"' in page.text
+    moved = client.post(f"/deals/{SHEET}", data={**form_of(page.text), "op": "up:lenders[1]"})
+    assert moved.status_code == 200
+    assert (sheets / SHEET).read_text(encoding="utf-8") == move_item(
+        before, parse_path("lenders[1]"), -1)
+
+
+@pytest.mark.parametrize("action", ["", "/check", "/build", "/conversions"])
+def test_every_form_needs_the_browsers_token(client, folders, action):
+    sheets, out = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    response = client.post(f"/deals/{SHEET}{action}", data={
+        "sha256": fields["sha256"], "format": "html", "kind": "schedule-a", "note": "B1-01",
+        "date": "2006-06-01", "principal": "1", "action": "record"})
+    assert response.status_code == 403
+    assert (sheets / SHEET).read_text(encoding="utf-8") == before and not out.exists()
+
+
+def test_a_term_sheet_that_is_not_yaml_still_opens_with_its_finding(client, folders):
+    sheets, _ = folders
+    (sheets / "broken.yaml").write_text("deal: [unclosed\n", encoding="utf-8")
+    page = client.get("/deals/broken.yaml")
+    assert page.status_code == 200 and "yaml.syntax" in page.text
+    assert "1 error" in client.get("/").text
+
+
+def test_a_conversion_is_shown_before_it_is_recorded(client, folders):
+    sheets, _ = folders
+    page = client.get(f"/deals/{SHEET}/conversions")
+    planned = client.post(f"/deals/{SHEET}/conversions", data={
+        **form_of(page.text), "note": "third-rockmore", "date": "2006-06-01",
+        "principal": "1,000,000", "action": "plan"})
+    assert planned.status_code == 200
+    row = re.search(r'<td class="remaining">([^<]*)</td>.*?<td class="shares">([^<]*)</td>',
+                    planned.text).groups()
+    assert row == ("$2,333,333", "39,201")
+    assert 'id="record"' in planned.text and not list(sheets.glob("*.sqlite"))
+
+
+def test_the_change_report_is_linked_once_written(client, folders):
+    sheets, out = folders
+    assert client.get(f"/deals/{SHEET}/changes").status_code == 404
+    report = out / "zoltek-amendment-1" / "changes" / "report.html"
+    report.parent.mkdir(parents=True)
+    report.write_text("<h1>Changes</h1>", encoding="utf-8")
+    assert "What changed" in client.get(f"/deals/{SHEET}").text
+    assert client.get(f"/deals/{SHEET}/changes").text == "<h1>Changes</h1>"
+
+
+def test_serve_prints_the_address_with_a_token_only_beyond_this_machine(folders):
+    sheets, out = folders
+    for host, tokened in (("127.0.0.1", False), ("0.0.0.0", True)):
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", str(sheets), "--port", "0", "--host",
+             host, "--out", str(out), "--no-browser"], stdout=subprocess.PIPE, text=True)
+        try:
+            announced = server.stdout.readline()
+        finally:
+            server.terminate()
+            server.wait(10)
+            server.stdout.close()
+        assert announced.startswith("Deal desk at http://")
+        assert ("?token=" in announced) is tokened

@@ -80,12 +80,18 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     finding = page.locator(AGGREGATE_FINDINGS + " .finding.error")
     finding.wait_for()
     assert "adds up to $20,999,999" in finding.inner_text()
+    beside = page.locator('.caused[data-for="schedule_a[0].principal.third"] .finding.error',
+                          has_text="adds up to $20,999,999")
+    assert beside.count() == 1  # and beside the field that was changed
     assert "$4,333,333" in page.locator("#schedule-a").inner_text()
-    page.locator(AGGREGATE_FINDINGS).scroll_into_view_if_needed()
+    page.locator(PRINCIPAL).evaluate("field => field.scrollIntoView({block: 'center'})")
+    shot(page, "finding-beside-the-change")
+    page.locator(AGGREGATE_FINDINGS).evaluate("box => box.scrollIntoView({block: 'center'})")
     shot(page, "finding")
 
     page.fill(PRINCIPAL, "3,333,334")
     finding.wait_for(state="detached")
+    assert beside.count() == 0
     page.click("#save")
     page.wait_for_selector("text=Saved")
     assert "third: 3,333,334" in (sheets / SHEET).read_text(encoding="utf-8")
@@ -103,6 +109,17 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     assert Path(download.value.path()).read_bytes().startswith(b"%PDF")
 
 
+@pytest.mark.parametrize("width, height", [(1280, 800), (820, 1180)])
+def test_the_pages_fit_a_laptop_and_a_tablet(desk, page, width, height):
+    address, _ = desk
+    page.set_viewport_size({"width": width, "height": height})
+    for name, path in (("deals", "/"), ("edit", f"/deals/{SHEET}"),
+                       ("conversions", f"/deals/{SHEET}/conversions")):
+        page.goto(address + path)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), name
+        shot(page, f"{name}-{width}")
+
+
 def test_record_a_conversion_and_download_its_notice(desk, page):
     address, _ = desk
     page.goto(f"{address}/deals/{SHEET}/conversions")
@@ -112,7 +129,8 @@ def test_record_a_conversion_and_download_its_notice(desk, page):
     page.click("#plan")
     planned = page.locator("#planned")
     planned.wait_for()
-    assert "$2,333,334.00" in planned.inner_text() or "2,333,334" in planned.inner_text()
+    assert page.inner_text("#planned .shares") == "39,201"  # $1,000,000 at $25.51, rounded up
+    assert page.inner_text("#planned .remaining").startswith("$2,333,33")
     shot(page, "conversion-plan")
     page.click("#record")
     page.wait_for_selector("text=Recorded.", timeout=120_000)

@@ -16,7 +16,7 @@ from rich.table import Table
 from ..build import FORMATS
 from ..deal import Deal
 from ..errors import ConversionError, DealdocsError, LogError
-from ..findings import Finding, Severity, errors
+from ..findings import Finding, Severity
 from ..formatting import money, percent, price, shares
 from ..pipeline import Prepared
 from .app import (FormatsOption, LogOption, OutOption, TermSheetArgument, app, console, count,

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import secrets
+import sys
 import threading
 import webbrowser
 from pathlib import Path
@@ -49,6 +50,7 @@ def serve(
         if token:
             address += f"?token={token}"
         line(f"Deal desk at {address} (Ctrl-C stops it)")
+        sys.stdout.flush()  # at once, also when the output goes to a pipe or a log
         if browser:
             webbrowser.open(address)
 

@@ -12,9 +12,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build.manifest import Entry, parse_manifest
+from ..conversions.session import opened_log
 from ..errors import DealdocsError, TermSheetError
 from ..findings import Finding, errors
-from ..pipeline import Prepared, prepare, prepare_text
+from ..loader import MAX_FILE_BYTES
+from ..pipeline import Prepared, prepare_text
 from .source import digest
 
 
@@ -80,12 +82,17 @@ class Desk:
         if name not in self.names():
             raise NotFound(f"there is no term sheet {name!r} in {self.folder}")
         path = self.folder / name
-        return Sheet(name, path, path.read_text(encoding="utf-8"))
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise NotFound(f"{name} is over {MAX_FILE_BYTES:,} bytes: not a term sheet")
+        try:
+            return Sheet(name, path, raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise NotFound(f"{name} is not UTF-8 text; save it as UTF-8") from None
 
     def check(self, sheet: Sheet, text: str | None = None) -> Checked:
         try:
-            prepared = (prepare(sheet.path) if text is None else
-                        prepare_text(text, str(sheet.path)))
+            prepared = prepare_text(sheet.text if text is None else text, str(sheet.path))
         except TermSheetError as exc:
             return Checked(None, exc.findings)
         return Checked(prepared, prepared.findings)
@@ -138,6 +145,12 @@ class Desk:
             raise NotFound(f"{file!r} is not a document of the last build of {deal_id}")
         return path
 
+    def change_report(self, deal_id: str) -> Path | None:
+        """The deal's change report (`dealdocs diff`), if one was written into its folder."""
+        folder = self.deal_folder(deal_id).resolve()
+        path = (folder / "changes" / "report.html").resolve()
+        return path if path.is_relative_to(folder) and path.is_file() else None
+
     def _last_build(self, deal_id: str | None) -> dt.datetime | None:
         if deal_id is None:
             return None
@@ -150,7 +163,6 @@ class Desk:
     def _conversions(self, sheet: Sheet, prepared: Prepared | None) -> int | None:
         if prepared is None or prepared.deal is None:
             return None
-        from ..conversions.session import opened_log
         try:
             with opened_log(sheet.path, prepared, self.log, self.out, create=False,
                             check=False) as book:

@@ -39,15 +39,36 @@ class Node:
 def form(text: str, findings: list[Finding]) -> list[Node]:
     """The sections of the term sheet `text`, each finding placed on the node of its path or
     of the nearest ancestor written (a missing key's section); the rest in a node at ()."""
-    root = yaml.compose(text, Loader=yaml.BaseLoader)
+    loose = Node((), "The whole term sheet")
+    try:
+        root = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError:
+        root = None  # not YAML at all: the findings say where, the source view shows it
+    if not isinstance(root, yaml.MappingNode):
+        loose.findings = list(findings)
+        return [loose] if findings else []
     schema = TermSheet.model_json_schema(by_alias=True)
     top = _node(root, (), "", schema, schema)
     by_name: dict[str, Node] = {}
     _index(top, by_name)
-    loose = Node((), "The whole term sheet")
     for finding in findings:
         _place(finding, by_name, loose).findings.append(finding)
     return ([loose] if loose.findings else []) + top.children
+
+
+def placed(sections: list[Node]) -> dict[str, list[Finding]]:
+    """The findings of the form, by the name of the field or group they are shown beside."""
+    found: dict[str, list[Finding]] = {}
+    for section in sections:
+        _gather(section, found)
+    return found
+
+
+def _gather(node: Node, found: dict[str, list[Finding]]) -> None:
+    if node.findings:
+        found[node.name] = node.findings
+    for child in node.children:
+        _gather(child, found)
 
 
 def _place(finding: Finding, by_name: dict[str, Node], loose: Node) -> Node:

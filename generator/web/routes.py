@@ -12,16 +12,19 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, RedirectResponse,
                                  Response, StreamingResponse)
+from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
-from ..build import FORMATS
+from ..build import FORMATS, write_documents
 from ..build.render import render_jobs
+from ..conversions.documents import render_conversion_documents
+from ..conversions.record import Request as Asked, plan_conversions, record_conversions
+from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
 from ..errors import ConversionError, DealdocsError, LogError, RenderError
-from ..findings import Finding
 from ..loader import PathKey
 from .desk import Checked, Conflict, Desk, NotFound, Sheet
-from .form import form
+from .form import form, placed
 from .jobs import STEPS, Jobs
 from .security import CSRF_FIELD, checked_form
 from .source import SourceEditError, add_item, move_item, parse_path, remove_item, set_values
@@ -49,13 +52,13 @@ def _sheet(request: Request) -> Sheet:
         raise HTTPException(404, str(exc)) from None
 
 
-async def deals(request: Request) -> Response:
+def deals(request: Request) -> Response:
     desk = _desk(request)
     return _page(request, "deals.html", summaries=[desk.summary(name) for name in desk.names()],
                  folder=desk.folder)
 
 
-async def edit(request: Request) -> Response:
+def edit(request: Request) -> Response:
     sheet = _sheet(request)
     return _editor(request, sheet, sheet.text, sheet.sha256, _desk(request).check(sheet),
                    saved=request.query_params.get("saved") == "1")
@@ -71,7 +74,8 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
     return _page(request, "edit.html", status, sheet=sheet, text=text, sha256=sha256,
                  sections=form(text, checked.findings), checked=checked, deal=deal,
                  documents=documents, kinds=KIND_NAMES, formats=FORMATS, steps=list(STEPS),
-                 files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved)
+                 files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved,
+                 change_report=bool(deal_id and desk.change_report(deal_id)))
 
 
 def _edited(sheet: Sheet, form_data: FormData) -> str:
@@ -91,8 +95,12 @@ def _edited(sheet: Sheet, form_data: FormData) -> str:
 
 
 async def save(request: Request) -> Response:
-    sheet = _sheet(request)
     form_data = await checked_form(request)
+    return await run_in_threadpool(_save, request, form_data)
+
+
+def _save(request: Request, form_data: FormData) -> Response:
+    sheet = _sheet(request)
     loaded = str(form_data.get("sha256", ""))
     desk = _desk(request)
     if loaded != sheet.sha256:
@@ -112,30 +120,24 @@ async def save(request: Request) -> Response:
 
 async def check(request: Request) -> Response:
     """The findings and derived figures of the form as it stands, unsaved (for live checks)."""
-    sheet = _sheet(request)
     form_data = await checked_form(request)
+    return await run_in_threadpool(_check, request, form_data)
+
+
+def _check(request: Request, form_data: FormData) -> Response:
+    sheet = _sheet(request)
     try:
         text = _edited(sheet, form_data)
     except SourceEditError as exc:
         return JSONResponse({"error": str(exc)}, 400)
     checked = _desk(request).check(sheet, text)
     templates = request.app.state.templates
-    placed = {}
-    for section in form(text, checked.findings):
-        _collect(section, placed)
     deal = checked.prepared.deal if checked.prepared else None
     return JSONResponse({
         "findings": {name: templates.get_template("_findings.html").render(findings=found)
-                     for name, found in placed.items()},
+                     for name, found in placed(form(text, checked.findings)).items()},
         "summary": templates.get_template("_summary.html").render(checked=checked, deal=deal),
     })
-
-
-def _collect(node, placed: dict[str, list[Finding]]) -> None:
-    if node.findings:
-        placed[node.name or "_"] = node.findings
-    for child in node.children:
-        _collect(child, placed)
 
 
 def _prepared(request: Request, sheet: Sheet):
@@ -145,7 +147,7 @@ def _prepared(request: Request, sheet: Sheet):
     return checked.prepared
 
 
-async def preview(request: Request) -> Response:
+def preview(request: Request) -> Response:
     sheet = _sheet(request)
     prepared = _prepared(request, sheet)
     jobs = [job for job in plan(prepared.deal) if job.name == request.path_params["document"]]
@@ -159,8 +161,12 @@ async def preview(request: Request) -> Response:
 
 
 async def build(request: Request) -> Response:
-    sheet = _sheet(request)
     form_data = await checked_form(request)
+    return await run_in_threadpool(_build, request, form_data)
+
+
+def _build(request: Request, form_data: FormData) -> Response:
+    sheet = _sheet(request)
     prepared = _prepared(request, sheet)
     step = str(form_data.get("step", "render"))
     kinds = [kind for kind in form_data.getlist("kind") if kind in KIND_NAMES]
@@ -179,7 +185,7 @@ def _job(request: Request):
     return job
 
 
-async def job_page(request: Request) -> Response:
+def job_page(request: Request) -> Response:
     job = _job(request)
     sheet = _desk(request).sheet(job.sheet)
     return _page(request, "job.html", job=job, sheet=sheet)
@@ -205,7 +211,7 @@ async def job_events(request: Request) -> Response:
                              headers={"Cache-Control": "no-store"})
 
 
-async def download(request: Request) -> Response:
+def download(request: Request) -> Response:
     sheet = _sheet(request)
     prepared = _prepared(request, sheet)
     try:
@@ -215,23 +221,27 @@ async def download(request: Request) -> Response:
     return FileResponse(path, filename=path.name)
 
 
-async def conversions(request: Request) -> Response:
+def changes(request: Request) -> Response:
     sheet = _sheet(request)
-    return await _conversions(request, sheet, {})
+    prepared = _prepared(request, sheet)
+    path = _desk(request).change_report(prepared.sheet.deal.id)
+    if path is None:
+        raise HTTPException(404, f"no change report has been written for {sheet.name}")
+    return FileResponse(path, media_type="text/html")
+
+
+def conversions(request: Request) -> Response:
+    return _conversions(request, _sheet(request), {})
 
 
 async def convert(request: Request) -> Response:
     sheet = _sheet(request)
     form_data = await checked_form(request)
-    return await _conversions(request, sheet, {key: str(form_data.get(key, "")) for key in
-                                               ("note", "date", "principal", "action")})
+    asked = {key: str(form_data.get(key, "")) for key in ("note", "date", "principal", "action")}
+    return await run_in_threadpool(_conversions, request, sheet, asked)
 
 
-async def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Response:
-    from ..conversions.documents import render_conversion_documents
-    from ..conversions.record import Request as Asked, plan_conversions, record_conversions
-    from ..conversions.session import opened_log
-    from ..build import write_documents
+def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Response:
     desk = _desk(request)
     prepared = _prepared(request, sheet)
     deal = prepared.deal
@@ -257,7 +267,8 @@ async def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) ->
         message = str(exc)
     return _page(request, "conversions.html", 200 if not (findings or message) else 409,
                  sheet=sheet, deal=deal, asked=asked, planned=planned, findings=findings,
-                 build=build, message=message, history=history,
+                 build=build, message=message,
+                 history=[entry for entry in history if entry.note == asked.get("note", entry.note)],
                  notes=deal.notes)
 
 
@@ -269,6 +280,7 @@ routes = [
     Route("/deals/{sheet}/preview/{document}", preview, name="preview"),
     Route("/deals/{sheet}/build", build, methods=["POST"], name="build"),
     Route("/deals/{sheet}/files/{file:path}", download, name="download"),
+    Route("/deals/{sheet}/changes", changes, name="changes"),
     Route("/deals/{sheet}/conversions", conversions, name="conversions"),
     Route("/deals/{sheet}/conversions", convert, methods=["POST"], name="convert"),
     Route("/builds/{job:int}", job_page, name="job"),
