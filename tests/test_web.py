@@ -213,3 +213,8 @@ def test_serve_prints_the_address_with_a_token_only_beyond_this_machine(folders)
             server.stdout.close()
         assert announced.startswith("Deal desk at http://")
         assert ("?token=" in announced) is tokened
+
+
+def test_a_local_desk_answers_only_to_this_machines_names(client):
+    assert client.get("/", headers={"Host": "rebound.example:8000"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200

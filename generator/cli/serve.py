@@ -13,8 +13,6 @@ import typer
 
 from .app import LogOption, OutOption, app, line, out_folder
 
-_LOCAL = {"127.0.0.1", "localhost", "::1"}
-
 
 @app.command(help="Open the deal desk in the browser: the term sheets of FOLDER with their "
              "state, a form for each that checks every change as you type and saves the YAML "
@@ -36,8 +34,8 @@ def serve(
 ) -> None:
     import uvicorn
 
-    from ..web.app import create_app
-    token = None if host in _LOCAL else secrets.token_urlsafe(24)
+    from ..web.app import LOCAL_HOSTS, create_app
+    token = None if host in LOCAL_HOSTS else secrets.token_urlsafe(24)
     application = create_app(folder, out_folder(out), token=token, log=log)
     config = uvicorn.Config(application, host=host, port=port, log_level="warning")
     server = uvicorn.Server(config)
@@ -46,7 +44,7 @@ def serve(
         while not server.started:
             threading.Event().wait(0.05)
         bound = server.servers[0].sockets[0].getsockname()[1]
-        address = f"http://{'127.0.0.1' if host in _LOCAL else host}:{bound}/"
+        address = f"http://{'127.0.0.1' if host in LOCAL_HOSTS else host}:{bound}/"
         if token:
             address += f"?token={token}"
         line(f"Deal desk at {address} (Ctrl-C stops it)")

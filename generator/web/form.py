@@ -123,4 +123,6 @@ def _resolve(schema: dict, root: dict) -> dict:
 
 @cache
 def _label(key: str) -> str:
-    return key.replace("_", " ").capitalize()
+    """`notice_address` -> "Notice address"; `schedule_a` -> "Schedule A"."""
+    words = key.split("_")
+    return " ".join([words[0].capitalize()] + [w.upper() if len(w) == 1 else w for w in words[1:]])

@@ -25,17 +25,10 @@ class Job:
     error: str = ""
     findings: list[Finding] = field(default_factory=list)
     finished: threading.Event = field(default_factory=threading.Event)
-    changed: threading.Condition = field(default_factory=threading.Condition)
+    """Set when the build has ended, well or not; its page polls this and the counts."""
 
     def report(self, done: int, total: int) -> None:
-        with self.changed:
-            self.done, self.total = done, total
-            self.changed.notify_all()
-
-    def end(self) -> None:
-        with self.changed:
-            self.finished.set()
-            self.changed.notify_all()
+        self.done, self.total = done, total
 
 
 def render_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
@@ -69,8 +62,11 @@ class Jobs:
                 job.error, job.findings = "the documents have errors", exc.findings
             except DealdocsError as exc:
                 job.error = str(exc)
+            except Exception as exc:
+                job.error = f"the build failed unexpectedly: {exc}"
+                raise  # and its traceback goes to the server's log
             finally:
-                job.end()
+                job.finished.set()
 
         threading.Thread(target=run, name=f"build-{job.id}", daemon=True).start()
         return job

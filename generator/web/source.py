@@ -78,10 +78,10 @@ def scalars(text: str) -> dict[PathKey, Scalar]:
 
 def set_values(text: str, changes: dict[PathKey, str]) -> str:
     """`text` with each path's value replaced; only the values' own characters change."""
+    current = scalars(text)
     for path, value in changes.items():
         if "\n" in value or "\r" in value:
             raise SourceEditError(f"{format_path(path)}: a value is one line")
-        current = scalars(text)
         scalar = current.get(path)
         if scalar is None:
             raise SourceEditError(f"{format_path(path)} is not a value of this term sheet")
@@ -92,8 +92,9 @@ def set_values(text: str, changes: dict[PathKey, str]) -> str:
                                   "source")
         for written in _spellings(value, scalar.style):
             candidate = text[:scalar.start] + written + text[scalar.end:]
-            if _reads_back(candidate, current, path, value):
-                text = candidate
+            after = _reads_back(candidate, current, path, value)
+            if after is not None:
+                text, current = candidate, after
                 break
         else:
             raise SourceEditError(f"{format_path(path)}: {value!r} cannot be written here")
@@ -101,14 +102,16 @@ def set_values(text: str, changes: dict[PathKey, str]) -> str:
 
 
 def _reads_back(candidate: str, before: dict[PathKey, Scalar], path: PathKey,
-                value: str) -> bool:
-    """Whether `candidate` reads as `before` with only `path` changed, to `value`."""
+                value: str) -> dict[PathKey, Scalar] | None:
+    """The scalars of `candidate` if it reads as `before` with only `path` changed, to
+    `value`; None if it does not."""
     try:
         after = scalars(candidate)
     except SourceEditError:
-        return False
-    return after.keys() == before.keys() and after[path].value == value and all(
+        return None
+    same = after.keys() == before.keys() and after[path].value == value and all(
         after[other].value == scalar.value for other, scalar in before.items() if other != path)
+    return after if same else None
 
 
 def _spellings(value: str, style: str | None) -> list[str]:
