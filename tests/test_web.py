@@ -218,3 +218,17 @@ def test_serve_prints_the_address_with_a_token_only_beyond_this_machine(folders)
 def test_a_local_desk_answers_only_to_this_machines_names(client):
     assert client.get("/", headers={"Host": "rebound.example:8000"}).status_code == 400
     assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_a_build_streams_its_progress_then_lists_its_files(client):
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    started = client.post(f"/deals/{SHEET}/build", data={
+        "csrf": fields["csrf"], "step": "render", "kind": "schedule-a", "format": "html"},
+        follow_redirects=False)
+    assert started.status_code == 303
+    with client.stream("GET", started.headers["location"] + "/events") as events:
+        stream = "".join(events.iter_text())
+    assert '"done": 1, "total": 1' in stream and stream.endswith("event: done\ndata: {}\n\n")
+    page = client.get(started.headers["location"]).text
+    assert "Built" in page and f"/deals/{SHEET}/files/schedule-a.html" in page
+    assert client.get(f"/deals/{SHEET}/files/schedule-a.html").text.startswith("<!")

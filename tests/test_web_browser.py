@@ -120,6 +120,21 @@ def test_the_pages_fit_a_laptop_and_a_tablet(desk, page, width, height):
         shot(page, f"{name}-{width}")
 
 
+def test_reading_and_saving_work_without_javascript(desk, browser):
+    address, sheets = desk
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    try:
+        page.goto(f"{address}/deals/{SHEET}")
+        page.fill('input[name="v:company.notice_attention"]', "General Counsel")
+        page.click("#save")
+        page.wait_for_selector("text=Saved")
+        assert "notice_attention: General Counsel" in (sheets / SHEET).read_text(encoding="utf-8")
+        assert "$2,000,000" in page.inner_text("#schedule-a")
+    finally:
+        context.close()
+
+
 def test_record_a_conversion_and_download_its_notice(desk, page):
     address, _ = desk
     page.goto(f"{address}/deals/{SHEET}/conversions")
