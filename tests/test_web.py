@@ -232,3 +232,10 @@ def test_a_build_streams_its_progress_then_lists_its_files(client):
     page = client.get(started.headers["location"]).text
     assert "Built" in page and f"/deals/{SHEET}/files/schedule-a.html" in page
     assert client.get(f"/deals/{SHEET}/files/schedule-a.html").text.startswith("<!")
+
+
+def test_a_document_previews_as_its_rendered_html(client):
+    page = client.get(f"/deals/{SHEET}")
+    assert f'href="/deals/{SHEET}/preview/schedule-a"' in page.text
+    preview = client.get(f"/deals/{SHEET}/preview/schedule-a")
+    assert preview.status_code == 200 and "Rockmore Investment Master Fund, Ltd" in preview.text

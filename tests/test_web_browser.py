@@ -1,6 +1,7 @@
 """The deal desk in a real browser (Debian's headless Chromium, driven by Playwright): what
 a paralegal does, from opening the deal to downloading its documents. The server and the
-browser start once for the module; each page is kept as a screenshot in tmp/artifacts/."""
+browser start once for the test session; each page is kept as a screenshot in
+tmp/artifacts/."""
 
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ pytestmark = pytest.mark.skipif(CHROMIUM is None, reason="needs Debian's chromiu
                                 "installs it)")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def desk(tmp_path_factory):
     """The desk over a copy of the bundled deal, served on a free port, with its folders."""
     root = tmp_path_factory.mktemp("desk")
@@ -46,7 +47,7 @@ def desk(tmp_path_factory):
     thread.join(10)
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def browser():
     from playwright.sync_api import sync_playwright
     with sync_playwright() as playwright:

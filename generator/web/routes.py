@@ -150,13 +150,15 @@ def _prepared(request: Request, sheet: Sheet):
 def preview(request: Request) -> Response:
     sheet = _sheet(request)
     prepared = _prepared(request, sheet)
-    jobs = [job for job in plan(prepared.deal) if job.name == request.path_params["document"]]
+    name = request.path_params["document"]
+    jobs = [job for job in plan(prepared.deal) if job.name == name]
     if not jobs:
-        raise HTTPException(404, f"{sheet.name} has no document {request.path_params['document']!r}")
+        raise HTTPException(404, f"{sheet.name} has no document {name!r}")
     try:
         (document,) = render_jobs(prepared.deal, jobs)
     except RenderError as exc:
-        return HTMLResponse("<br>".join(finding.format() for finding in exc.findings), 409)
+        return _page(request, "findings.html", 409, title=f"{name} cannot be rendered",
+                     sheet=sheet, findings=exc.findings)
     return HTMLResponse(document.html)
 
 
@@ -268,7 +270,7 @@ def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Respo
     return _page(request, "conversions.html", 200 if not (findings or message) else 409,
                  sheet=sheet, deal=deal, asked=asked, planned=planned, findings=findings,
                  build=build, message=message,
-                 history=[entry for entry in history if entry.note == asked.get("note", entry.note)],
+                 history=[e for e in history if e.note == asked.get("note", e.note)],
                  notes=deal.notes)
 
 
