@@ -14,10 +14,12 @@ SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-su
 	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui postgresql \
 	chromium chromium-driver
 SYSTEM_STAMP := $(VENV)/.system-packages
+# Checked again when this file changes: a package added to the list is installed in an
+# existing checkout too.
 
 .PHONY: demo test bench clean
 
-$(SYSTEM_STAMP):
+$(SYSTEM_STAMP): Makefile
 	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
 	done); \
