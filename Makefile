@@ -8,14 +8,18 @@ STAMP := $(VENV)/.installed
 # Latin and Arabic fonts ship in templates/base/fonts), HarfBuzz's subsetter (WeasyPrint
 # subsets fonts with it: fast and deterministic), Pango for WeasyPrint, and LibreOffice,
 # with which the tests check that every Word file opens; PostgreSQL, against which the tests
-# run the conversion log as well as against SQLite (they start a server of their own).
+# run the conversion log as well as against SQLite (they start a server of their own); Chromium
+# and its driver, in which the tests use the deal desk (dealdocs serve) as a browser would.
 SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui postgresql
+	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui postgresql \
+	chromium chromium-driver
 SYSTEM_STAMP := $(VENV)/.system-packages
+# Checked again when this file changes: a package added to the list is installed in an
+# existing checkout too.
 
 .PHONY: demo test bench clean
 
-$(SYSTEM_STAMP):
+$(SYSTEM_STAMP): Makefile
 	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
 	done); \
@@ -38,6 +42,7 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 demo: $(STAMP)
 	$(BIN)/dealdocs validate term_sheets/*.yaml
 	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs render $$sheet || exit 1; done
+	@echo "Try the deal desk in your browser: $(BIN)/dealdocs serve term_sheets"
 
 test: $(STAMP)
 	$(BIN)/python -m pytest

@@ -11,7 +11,7 @@ from .findings import Finding, errors, sort_key
 from .loader import SourceMap
 from .model import TermSheet
 from .templates import clause_names
-from .termsheet import load_term_sheet
+from .termsheet import LoadedTermSheet, load_term_sheet, parse_term_sheet
 
 
 @dataclass(frozen=True)
@@ -30,7 +30,16 @@ class Prepared:
 
 def prepare(path: Path) -> Prepared:
     """Load and check a term sheet; TermSheetError if it cannot even be read and typed."""
-    loaded = load_term_sheet(path)
+    return _checked(load_term_sheet(path))
+
+
+def prepare_text(text: str, name: str) -> Prepared:
+    """Load and check term-sheet text not (yet) saved, such as a form being edited; `name`
+    is the file it would be saved as. TermSheetError if it cannot be read and typed."""
+    return _checked(parse_term_sheet(text, name))
+
+
+def _checked(loaded: LoadedTermSheet) -> Prepared:
     findings = check_references(loaded.sheet, loaded.source, clause_names())
     deal = None
     if not errors(findings):

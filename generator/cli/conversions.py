@@ -5,8 +5,7 @@ from __future__ import annotations
 
 import csv
 import sys
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
@@ -17,7 +16,7 @@ from rich.table import Table
 from ..build import FORMATS
 from ..deal import Deal
 from ..errors import ConversionError, DealdocsError, LogError
-from ..findings import Finding, Severity, errors
+from ..findings import Finding, Severity
 from ..formatting import money, percent, price, shares
 from ..pipeline import Prepared
 from .app import (FormatsOption, LogOption, OutOption, TermSheetArgument, app, console, count,
@@ -27,7 +26,7 @@ from .app import prepared as checked
 # The log's database layer (SQLAlchemy, Alembic) is imported by the commands that use it, so
 # that `dealdocs render` starts without it.
 if TYPE_CHECKING:
-    from ..conversions.log import ConversionLog, Entry
+    from ..conversions.log import Entry
     from ..conversions.record import Conversion
 
 
@@ -81,6 +80,7 @@ def convert(
     from ..conversions.batch import read_batch
     from ..conversions.record import (Request, plan_conversions, plan_rescission,
                                       record_conversions, record_rescission)
+    from ..conversions.session import opened_log
     single = {"--note": note, "--date": date, "--principal": principal}
     modes = [name for name, given in (("--note, --date and --principal", any(
         v is not None for v in single.values())), ("--rescind", rescind is not None),
@@ -104,7 +104,7 @@ def convert(
     deal = prepared.deal
     assert deal is not None
     try:
-        with _conversion_log(term_sheet, prepared, log, folder, create=rescind is None) as book:
+        with opened_log(term_sheet, prepared, log, folder, create=rescind is None) as book:
             history = book.entries(deal.deal.id)
             if rescind is not None:
                 rescission = plan_rescission(prepared, rescind, history)
@@ -150,6 +150,7 @@ def conversions(
     log: LogOption = None,
 ) -> None:
     from ..conversions.record import note_name, require_note
+    from ..conversions.session import opened_log
     chosen = formats(format_names)
     folder = out_folder(out)
     prepared = checked(term_sheet, quiet=True)
@@ -162,7 +163,7 @@ def conversions(
     except ConversionError as exc:
         _refused(term_sheet, exc.findings, recorded=False)
     try:
-        with _conversion_log(term_sheet, prepared, log, folder, create=False,
+        with opened_log(term_sheet, prepared, log, folder, create=False,
                              check=False) as book:
             history = book.entries(deal.deal.id) if book else []
     except LogError as exc:
@@ -176,34 +177,6 @@ def conversions(
                                             f"{count(len(shown), 'entry', 'entries')}"))
     if write and shown:
         _write_conversion_documents(term_sheet, prepared, history, shown, chosen, folder)
-
-
-@contextmanager
-def _conversion_log(term_sheet: Path, prepared: Prepared, log: str | None, out: Path,
-                    create: bool, check: bool = True) -> Iterator[ConversionLog | None]:
-    """The deal's conversion log, opened (created if `create`); with `check`, the term sheet
-    must agree with what it records. LogError if it cannot be used; None if there is none."""
-    from ..conversions.checks import check_log
-    from ..conversions.log import locate, open_log
-    assert prepared.deal is not None
-    location = locate(term_sheet, prepared.deal.deal.id, log)
-    if location.path is not None and location.path.resolve().is_relative_to(out.resolve()):
-        raise LogError(f"the conversion log {location} is inside the output folder {out}, "
-                       "which is generated and may be deleted (make clean)",
-                       "keep the log beside the term sheet, or give --log another place")
-    book = open_log(location, create)
-    if book is None and create is False and check:
-        raise LogError(f"there is no conversion log at {location}: nothing was recorded",
-                       "give --log (or DEALDOCS_LOG) if the log is elsewhere")
-    try:
-        if book is not None and check:
-            findings = check_log(prepared, book.entries(prepared.deal.deal.id), str(location))
-            if errors(findings):
-                raise ConversionError(findings)
-        yield book
-    finally:
-        if book is not None:
-            book.close()
 
 
 def _write_conversion_documents(term_sheet: Path, prepared: Prepared, history: list[Entry],

@@ -1,0 +1,171 @@
+"""What the web desk may read and write: the term sheets of one folder and their deals'
+output folders, nothing else. A page names a term sheet by its file name and a file by its
+name in the deal's manifest; neither is ever joined to a path unchecked."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..build.manifest import Entry, parse_manifest
+from ..conversions.session import opened_log
+from ..errors import DealdocsError, TermSheetError
+from ..findings import Finding, errors
+from ..loader import MAX_FILE_BYTES
+from ..pipeline import Prepared, prepare_text
+from .source import digest
+
+
+class NotFound(LookupError):
+    """A term sheet or file the desk does not serve: missing, or outside its folders."""
+
+
+class Conflict(RuntimeError):
+    """The term sheet changed on disk since the form was made from it."""
+
+
+@dataclass(frozen=True)
+class Sheet:
+    name: str
+    path: Path
+    text: str
+
+    @property
+    def sha256(self) -> str:
+        return digest(self.text)
+
+
+@dataclass(frozen=True)
+class Checked:
+    """A term sheet's text checked: `prepared` None when it cannot even be typed."""
+
+    prepared: Prepared | None
+    findings: list[Finding]
+
+    @property
+    def errors(self) -> int:
+        return len(errors(self.findings))
+
+    @property
+    def warnings(self) -> int:
+        return len(self.findings) - self.errors
+
+
+@dataclass(frozen=True)
+class Summary:
+    sheet: Sheet
+    checked: Checked
+    deal_id: str | None
+    last_build: dt.datetime | None
+    conversions: int | None
+
+
+class Desk:
+    def __init__(self, folder: Path, out: Path, log: str | None = None):
+        self.folder = folder.resolve()
+        self.out = out.resolve()
+        self.log = log
+        # One save at a time: the check that the file is the one the form was made from and
+        # the write must not interleave with another tab's.
+        self._saving = threading.Lock()
+
+    def names(self) -> list[str]:
+        return sorted(path.name for path in self.folder.glob("*.yaml") if path.is_file()
+                      and not path.is_symlink())
+
+    def sheet(self, name: str) -> Sheet:
+        """The term sheet `name` of the folder; NotFound for any other name."""
+        if name not in self.names():
+            raise NotFound(f"there is no term sheet {name!r} in {self.folder}")
+        path = self.folder / name
+        raw = path.read_bytes()
+        if len(raw) > MAX_FILE_BYTES:
+            raise NotFound(f"{name} is over {MAX_FILE_BYTES:,} bytes: not a term sheet")
+        try:
+            return Sheet(name, path, raw.decode("utf-8"))
+        except UnicodeDecodeError:
+            raise NotFound(f"{name} is not UTF-8 text; save it as UTF-8") from None
+
+    def check(self, sheet: Sheet, text: str | None = None) -> Checked:
+        try:
+            prepared = prepare_text(sheet.text if text is None else text, str(sheet.path))
+        except TermSheetError as exc:
+            return Checked(None, exc.findings)
+        return Checked(prepared, prepared.findings)
+
+    def summary(self, name: str) -> Summary:
+        sheet = self.sheet(name)
+        checked = self.check(sheet)
+        deal_id = checked.prepared.sheet.deal.id if checked.prepared else None
+        return Summary(sheet, checked, deal_id, self._last_build(deal_id),
+                       self._conversions(sheet, checked.prepared))
+
+    def save(self, sheet: Sheet, text: str, loaded_sha256: str) -> None:
+        """Write `text` as the term sheet, if it is still the one the form was made from;
+        Conflict if another save (another tab, an editor) changed it since."""
+        with self._saving:
+            if digest(sheet.path.read_text(encoding="utf-8")) != loaded_sha256:
+                raise Conflict(f"{sheet.name} was changed since this page was loaded (in another "
+                               "tab or an editor); your changes were not saved")
+            # Written beside it and renamed over it: a reader sees the old or the new text.
+            handle, temporary = tempfile.mkstemp(dir=sheet.path.parent, prefix=".",
+                                                 suffix=".yaml.saving")
+            try:
+                with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                    stream.write(text)
+                os.chmod(temporary, sheet.path.stat().st_mode & 0o777)
+                os.replace(temporary, sheet.path)
+            except BaseException:
+                Path(temporary).unlink(missing_ok=True)
+                raise
+
+    def deal_folder(self, deal_id: str) -> Path:
+        return self.out / deal_id
+
+    def manifest(self, deal_id: str) -> list[Entry]:
+        """The files of the deal's last build, as its manifest lists them."""
+        try:
+            manifest = parse_manifest((self.deal_folder(deal_id) / "manifest.json").read_bytes())
+        except OSError:
+            return []
+        return list(manifest.entries) if manifest else []
+
+    def output(self, deal_id: str, file: str) -> Path:
+        """A file of the deal's last build; NotFound unless its manifest lists it and it is
+        inside the deal's folder."""
+        folder = self.deal_folder(deal_id).resolve()
+        if file not in {entry.file for entry in self.manifest(deal_id)}:
+            raise NotFound(f"{file!r} is not a document of the last build of {deal_id}")
+        path = (folder / file).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            raise NotFound(f"{file!r} is not a document of the last build of {deal_id}")
+        return path
+
+    def change_report(self, deal_id: str) -> Path | None:
+        """The deal's change report (`dealdocs diff`), if one was written into its folder."""
+        folder = self.deal_folder(deal_id).resolve()
+        path = (folder / "changes" / "report.html").resolve()
+        return path if path.is_relative_to(folder) and path.is_file() else None
+
+    def _last_build(self, deal_id: str | None) -> dt.datetime | None:
+        if deal_id is None:
+            return None
+        try:
+            stamp = (self.deal_folder(deal_id) / "manifest.json").stat().st_mtime
+        except OSError:
+            return None
+        return dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
+
+    def _conversions(self, sheet: Sheet, prepared: Prepared | None) -> int | None:
+        if prepared is None or prepared.deal is None:
+            return None
+        try:
+            with opened_log(sheet.path, prepared, self.log, self.out, create=False,
+                            check=False) as book:
+                return len(book.entries(prepared.deal.deal.id)) if book else 0
+        except DealdocsError:
+            return None

@@ -1,0 +1,198 @@
+"""Editing a term sheet's YAML text so that everything the user did not change stays as
+written, byte for byte: comments, key order, quoting, blank lines.
+
+A changed value is spliced into the text at the place its scalar was written (the
+composer's marks), quoted only if it would not read back as typed. Adding, removing and
+moving list items go through ruamel.yaml's round-trip, with the indentation under which
+the file round-trips unchanged; a file that no indentation round-trips is refused, never
+reformatted.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import io
+import json
+import re
+from dataclasses import dataclass
+
+import yaml
+from ruamel.yaml import YAML
+from ruamel.yaml.error import YAMLError
+
+from ..loader import PathKey, format_path
+
+
+class SourceEditError(ValueError):
+    """An edit that cannot be made to this text; the message says why, in one line."""
+
+
+@dataclass(frozen=True)
+class Scalar:
+    path: PathKey
+    value: str
+    start: int
+    end: int
+    style: str | None
+
+
+def digest(text: str) -> str:
+    """What a form remembers of the text it was made from, to refuse a save over a newer one."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def parse_path(text: str) -> PathKey:
+    """`schedule_a[2].principal.third` -> `("schedule_a", 2, "principal", "third")`."""
+    parts: list[str | int] = []
+    for key, index in re.findall(r"([^.\[\]]+)|\[(\d+)\]", text):
+        parts.append(int(index) if index else key)
+    if not parts or format_path(tuple(parts)) != text:
+        raise SourceEditError(f"{text!r} is not a term-sheet path such as lenders[0].id")
+    return tuple(parts)
+
+
+def scalars(text: str) -> dict[PathKey, Scalar]:
+    """Every scalar value of the document, by path, with where it is written."""
+    try:
+        root = yaml.compose(text, Loader=yaml.BaseLoader)
+    except yaml.YAMLError as exc:
+        raise SourceEditError(f"the YAML cannot be read: {exc}") from None
+    found: dict[PathKey, Scalar] = {}
+
+    def walk(node: yaml.Node, path: PathKey) -> None:
+        if isinstance(node, yaml.ScalarNode):
+            found[path] = Scalar(path, node.value, node.start_mark.index, node.end_mark.index,
+                                 node.style)
+        elif isinstance(node, yaml.SequenceNode):
+            for index, item in enumerate(node.value):
+                walk(item, (*path, index))
+        elif isinstance(node, yaml.MappingNode):
+            for key, value in node.value:
+                walk(value, (*path, key.value))
+
+    if root is not None:
+        walk(root, ())
+    return found
+
+
+def set_values(text: str, changes: dict[PathKey, str]) -> str:
+    """`text` with each path's value replaced; only the values' own characters change."""
+    current = scalars(text)
+    for path, value in changes.items():
+        if "\n" in value or "\r" in value:
+            raise SourceEditError(f"{format_path(path)}: a value is one line")
+        scalar = current.get(path)
+        if scalar is None:
+            raise SourceEditError(f"{format_path(path)} is not a value of this term sheet")
+        if scalar.value == value:
+            continue
+        if scalar.style == "|" or scalar.style == ">":
+            raise SourceEditError(f"{format_path(path)} is a block of text; edit it in the "
+                                  "source")
+        for written in _spellings(value, scalar.style):
+            candidate = text[:scalar.start] + written + text[scalar.end:]
+            after = _reads_back(candidate, current, path, value)
+            if after is not None:
+                text, current = candidate, after
+                break
+        else:
+            raise SourceEditError(f"{format_path(path)}: {value!r} cannot be written here")
+    return text
+
+
+def _reads_back(candidate: str, before: dict[PathKey, Scalar], path: PathKey,
+                value: str) -> dict[PathKey, Scalar] | None:
+    """The scalars of `candidate` if it reads as `before` with only `path` changed, to
+    `value`; None if it does not."""
+    try:
+        after = scalars(candidate)
+    except SourceEditError:
+        return None
+    same = after.keys() == before.keys() and after[path].value == value and all(
+        after[other].value == scalar.value for other, scalar in before.items() if other != path)
+    return after if same else None
+
+
+def _spellings(value: str, style: str | None) -> list[str]:
+    """How the value may be written, the file's own style first."""
+    single = "'" + value.replace("'", "''") + "'"
+    double = json.dumps(value, ensure_ascii=False)
+    return {"'": [single, double], '"': [double, single]}.get(style or "", [value, double])
+
+
+def add_item(text: str, list_path: PathKey) -> str:
+    """A copy of the list's last item appended to it (to be edited into the new one)."""
+    def change(items: list) -> None:
+        if not items:
+            raise SourceEditError(f"{format_path(list_path)} is empty; add the first item in "
+                                  "the source")
+        items.append(copy.deepcopy(items[-1]))
+    return _edit_list(text, list_path, change)
+
+
+def remove_item(text: str, item_path: PathKey) -> str:
+    index = _index(item_path)
+
+    def change(items: list) -> None:
+        if index >= len(items):
+            raise SourceEditError(f"{format_path(item_path)} is not in this term sheet")
+        if len(items) == 1:
+            raise SourceEditError(f"{format_path(item_path)} is the list's only item")
+        del items[index]
+    return _edit_list(text, item_path[:-1], change)
+
+
+def move_item(text: str, item_path: PathKey, by: int) -> str:
+    """The item moved `by` places (-1 up, 1 down), kept within the list."""
+    index = _index(item_path)
+
+    def change(items: list) -> None:
+        if index >= len(items):
+            raise SourceEditError(f"{format_path(item_path)} is not in this term sheet")
+        target = min(max(index + by, 0), len(items) - 1)
+        items.insert(target, items.pop(index))
+    return _edit_list(text, item_path[:-1], change)
+
+
+def _index(item_path: PathKey) -> int:
+    if not item_path or not isinstance(item_path[-1], int):
+        raise SourceEditError(f"{format_path(item_path)} is not an item of a list")
+    return item_path[-1]
+
+
+# The indentations term sheets are written with: mapping, sequence, offset of the dash.
+_INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2), (4, 4, 2))
+
+
+def _edit_list(text: str, list_path: PathKey, change) -> str:
+    for mapping, sequence, offset in _INDENTS:
+        round_trip = YAML()
+        round_trip.preserve_quotes = True
+        round_trip.width = 1 << 16  # never fold a long line
+        round_trip.indent(mapping=mapping, sequence=sequence, offset=offset)
+        try:
+            data = round_trip.load(text)
+            if _dump(round_trip, data) == text:
+                break
+        except YAMLError as exc:
+            raise SourceEditError(f"the YAML cannot be read: {exc}") from None
+    else:
+        raise SourceEditError("this file's layout cannot be kept when lists change; add, "
+                              "remove or move the item in the source")
+    items = data
+    for part in list_path:
+        try:
+            items = items[part]
+        except (KeyError, IndexError, TypeError):
+            raise SourceEditError(f"{format_path(list_path)} is not in this term sheet") from None
+    if not isinstance(items, list):
+        raise SourceEditError(f"{format_path(list_path)} is not a list")
+    change(items)
+    return _dump(round_trip, data)
+
+
+def _dump(round_trip: YAML, data: object) -> str:
+    out = io.StringIO()
+    round_trip.dump(data, out)
+    return out.getvalue()

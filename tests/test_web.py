@@ -1,0 +1,241 @@
+"""The deal desk over HTTP, without a browser: the YAML round-trip, and the protections
+against cross-site forms, paths outside its folders and two tabs saving over each other."""
+
+from __future__ import annotations
+
+import difflib
+import re
+import shutil
+import subprocess
+import sys
+
+import pytest
+from starlette.testclient import TestClient
+
+from generator.web.app import create_app
+from generator.web.source import (SourceEditError, add_item, move_item, parse_path,
+                                  remove_item, set_values)
+from tests.helpers import AMENDMENT_1
+
+SHEET = AMENDMENT_1.name
+
+
+@pytest.fixture
+def folders(tmp_path):
+    sheets = tmp_path / "term_sheets"
+    sheets.mkdir()
+    shutil.copy(AMENDMENT_1, sheets / SHEET)
+    return sheets, tmp_path / "output"
+
+
+@pytest.fixture
+def client(folders):
+    sheets, out = folders
+    with TestClient(create_app(sheets, out), base_url="http://127.0.0.1:8000") as client:
+        yield client
+
+
+def form_of(page: str) -> dict[str, str]:
+    """The hidden fields of the page's editing form (csrf, sha256)."""
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+
+
+def test_a_changed_value_leaves_every_other_byte_as_written():
+    before = AMENDMENT_1.read_text(encoding="utf-8")
+    after = set_values(before, {parse_path("schedule_a[0].principal.third"): "3,000,000",
+                                parse_path("company.legal_name"): "Zoltek Companies, Inc. #2"})
+    start = before.index("third: 3,333,333") + len("third: ")
+    name_start = before.index("legal_name: Zoltek Companies, Inc.") + len("legal_name: ")
+    expected = (before[:name_start] + '"Zoltek Companies, Inc. #2"'  # quoted: # starts a comment
+                + before[name_start + len("Zoltek Companies, Inc."):start] + "3,000,000"
+                + before[start + len("3,333,333"):])
+    assert after == expected
+
+
+def test_list_edits_keep_the_comments_and_layout_of_the_rest():
+    before = AMENDMENT_1.read_text(encoding="utf-8")
+    moved = move_item(before, parse_path("lenders[1]"), -1)
+    diff = [line for line in difflib.ndiff(before.splitlines(), moved.splitlines())
+            if line[:1] in "+-"]
+    assert sorted(line[2:] for line in diff if line[0] == "+") == sorted(
+        line[2:] for line in diff if line[0] == "-")  # lines moved, none rewritten
+    assert move_item(moved, parse_path("lenders[0]"), 1) == before
+    grown = add_item(before, parse_path("market.eligible_markets"))
+    assert remove_item(grown, parse_path("market.eligible_markets[4]")) == before
+    with pytest.raises(SourceEditError, match="not in this term sheet"):
+        remove_item(before, parse_path("lenders[40]"))
+
+
+def test_saving_the_form_writes_only_the_changed_value(client, folders):
+    sheets, _ = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    page = client.get(f"/deals/{SHEET}")
+    assert page.status_code == 200 and 'name="v:schedule_a[0].principal.third"' in page.text
+    response = client.post(f"/deals/{SHEET}", data={
+        **form_of(page.text), "v:schedule_a[0].principal.third": "3,333,334", "op": ""},
+        follow_redirects=False)
+    assert response.status_code == 303
+    after = (sheets / SHEET).read_text(encoding="utf-8")
+    assert after == before.replace("third: 3,333,333", "third: 3,333,334", 1)
+    assert "Saved" in client.get(response.headers["location"]).text
+
+
+def test_live_check_places_the_finding_on_the_field_it_concerns(client):
+    page = client.get(f"/deals/{SHEET}")
+    result = client.post(f"/deals/{SHEET}/check", data={
+        **form_of(page.text), "v:schedule_a[0].principal.third": "4,333,333"}).json()
+    finding = result["findings"]["closings[0].notes.aggregate_principal"]
+    assert "adds up to $20,999,999" in finding and "error" in finding
+    assert "$4,333,333.00" in result["summary"] or "$4,333,333" in result["summary"]
+
+
+def test_the_second_of_two_tabs_is_refused_and_told_to_reload(client, folders):
+    sheets, _ = folders
+    first, second = client.get(f"/deals/{SHEET}"), client.get(f"/deals/{SHEET}")
+    saved = client.post(f"/deals/{SHEET}", data={**form_of(first.text),
+                                                 "v:company.short_name": "Zoltek Co"})
+    assert saved.status_code == 200
+    written = (sheets / SHEET).read_text(encoding="utf-8")
+    refused = client.post(f"/deals/{SHEET}", data={**form_of(second.text),
+                                                   "v:company.state": "Delaware"})
+    assert refused.status_code == 409 and "Reload" in refused.text
+    assert (sheets / SHEET).read_text(encoding="utf-8") == written
+
+
+def test_forms_without_the_token_or_from_another_site_are_refused(client, folders):
+    sheets, _ = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    without = client.post(f"/deals/{SHEET}", data={"sha256": fields["sha256"],
+                                                   "v:company.state": "Delaware"})
+    assert without.status_code == 403
+    forged = client.post(f"/deals/{SHEET}", data={**fields, "csrf": "guessed",
+                                                  "v:company.state": "Delaware"})
+    assert forged.status_code == 403
+    elsewhere = client.post(f"/deals/{SHEET}", data={**fields, "v:company.state": "Delaware"},
+                            headers={"Origin": "http://evil.example"})
+    assert elsewhere.status_code == 403
+    assert (sheets / SHEET).read_text(encoding="utf-8") == before
+
+
+@pytest.mark.parametrize("address", [
+    "/deals/..%2F..%2Fetc%2Fpasswd", "/deals/%2Fetc%2Fpasswd",
+    f"/deals/{SHEET}/files/..%2F..%2Fterm_sheets%2F{SHEET}",
+    f"/deals/{SHEET}/files/%2Fetc%2Fpasswd", f"/deals/{SHEET}/files/manifest.json",
+    f"/deals/{SHEET}/preview/..%2Fnote"])
+def test_no_path_outside_the_folders_is_served(client, address):
+    assert client.get(address).status_code == 404
+
+
+def test_a_file_outside_the_folder_cannot_be_named_as_a_term_sheet(client, folders, tmp_path):
+    sheets, _ = folders
+    (tmp_path / "secret.yaml").write_text("deal: {}\n")
+    (sheets / "link.yaml").symlink_to(tmp_path / "secret.yaml")
+    assert client.get("/deals/link.yaml").status_code == 404
+    assert "link.yaml" not in client.get("/").text
+
+
+def test_a_desk_open_to_other_machines_asks_for_its_token(folders):
+    sheets, out = folders
+    app = create_app(sheets, out, token="s3cret")
+    with TestClient(app, base_url="http://127.0.0.1:8000") as client:
+        assert client.get("/").status_code == 403
+        assert client.get("/?token=wrong").status_code == 403
+        assert client.get("/?token=s3cret").status_code == 200
+        assert client.get(f"/deals/{SHEET}").status_code == 200  # the cookie carries it
+
+
+def test_list_items_move_from_the_form_without_javascript(client, folders):
+    sheets, _ = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    page = client.get(f"/deals/{SHEET}")
+    assert 'value="up:lenders[1]"' in page.text
+    moved = client.post(f"/deals/{SHEET}", data={**form_of(page.text), "op": "up:lenders[1]"})
+    assert moved.status_code == 200
+    assert (sheets / SHEET).read_text(encoding="utf-8") == move_item(
+        before, parse_path("lenders[1]"), -1)
+
+
+@pytest.mark.parametrize("action", ["", "/check", "/build", "/conversions"])
+def test_every_form_needs_the_browsers_token(client, folders, action):
+    sheets, out = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    response = client.post(f"/deals/{SHEET}{action}", data={
+        "sha256": fields["sha256"], "format": "html", "kind": "schedule-a", "note": "B1-01",
+        "date": "2006-06-01", "principal": "1", "action": "record"})
+    assert response.status_code == 403
+    assert (sheets / SHEET).read_text(encoding="utf-8") == before and not out.exists()
+
+
+def test_a_term_sheet_that_is_not_yaml_still_opens_with_its_finding(client, folders):
+    sheets, _ = folders
+    (sheets / "broken.yaml").write_text("deal: [unclosed\n", encoding="utf-8")
+    page = client.get("/deals/broken.yaml")
+    assert page.status_code == 200 and "yaml.syntax" in page.text
+    assert "1 error" in client.get("/").text
+
+
+def test_a_conversion_is_shown_before_it_is_recorded(client, folders):
+    sheets, _ = folders
+    page = client.get(f"/deals/{SHEET}/conversions")
+    planned = client.post(f"/deals/{SHEET}/conversions", data={
+        **form_of(page.text), "note": "third-rockmore", "date": "2006-06-01",
+        "principal": "1,000,000", "action": "plan"})
+    assert planned.status_code == 200
+    row = re.search(r'<td class="remaining">([^<]*)</td>.*?<td class="shares">([^<]*)</td>',
+                    planned.text).groups()
+    assert row == ("$2,333,333", "39,201")
+    assert 'id="record"' in planned.text and not list(sheets.glob("*.sqlite"))
+
+
+def test_the_change_report_is_linked_once_written(client, folders):
+    sheets, out = folders
+    assert client.get(f"/deals/{SHEET}/changes").status_code == 404
+    report = out / "zoltek-amendment-1" / "changes" / "report.html"
+    report.parent.mkdir(parents=True)
+    report.write_text("<h1>Changes</h1>", encoding="utf-8")
+    assert "What changed" in client.get(f"/deals/{SHEET}").text
+    assert client.get(f"/deals/{SHEET}/changes").text == "<h1>Changes</h1>"
+
+
+def test_serve_prints_the_address_with_a_token_only_beyond_this_machine(folders):
+    sheets, out = folders
+    for host, tokened in (("127.0.0.1", False), ("0.0.0.0", True)):
+        server = subprocess.Popen(
+            [sys.executable, "-m", "generator", "serve", str(sheets), "--port", "0", "--host",
+             host, "--out", str(out), "--no-browser"], stdout=subprocess.PIPE, text=True)
+        try:
+            announced = server.stdout.readline()
+        finally:
+            server.terminate()
+            server.wait(10)
+            server.stdout.close()
+        assert announced.startswith("Deal desk at http://")
+        assert ("?token=" in announced) is tokened
+
+
+def test_a_local_desk_answers_only_to_this_machines_names(client):
+    assert client.get("/", headers={"Host": "rebound.example:8000"}).status_code == 400
+    assert client.get("/", headers={"Host": "localhost:8000"}).status_code == 200
+
+
+def test_a_build_streams_its_progress_then_lists_its_files(client):
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    started = client.post(f"/deals/{SHEET}/build", data={
+        "csrf": fields["csrf"], "step": "render", "kind": "schedule-a", "format": "html"},
+        follow_redirects=False)
+    assert started.status_code == 303
+    with client.stream("GET", started.headers["location"] + "/events") as events:
+        stream = "".join(events.iter_text())
+    assert '"done": 1, "total": 1' in stream and stream.endswith("event: done\ndata: {}\n\n")
+    page = client.get(started.headers["location"]).text
+    assert "Built" in page and f"/deals/{SHEET}/files/schedule-a.html" in page
+    assert client.get(f"/deals/{SHEET}/files/schedule-a.html").text.startswith("<!")
+
+
+def test_a_document_previews_as_its_rendered_html(client):
+    page = client.get(f"/deals/{SHEET}")
+    assert f'href="/deals/{SHEET}/preview/schedule-a"' in page.text
+    preview = client.get(f"/deals/{SHEET}/preview/schedule-a")
+    assert preview.status_code == 200 and "Rockmore Investment Master Fund, Ltd" in preview.text
