@@ -61,6 +61,8 @@ class SourceMap:
     marks: dict[PathKey, Mark] = field(default_factory=dict)
     sha256: str = ""
     """Of the bytes read: the manifest records which term sheet a build was made from."""
+    text: str = field(default="", repr=False)
+    """The text read: a kept version holds the term sheet as it was when it was read."""
 
     def locate(self, path: PathKey) -> Mark:
         """The mark of `path`, or of its nearest written ancestor (a missing key's parent)."""
@@ -130,7 +132,7 @@ def _too_big(name: str, what: str) -> TermSheetError:
 
 def parse_yaml(text: str, name: str) -> LoadedYaml:
     """Parse YAML text named `name` (used in messages) into plain data and its source map."""
-    source = SourceMap(name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest())
+    source = SourceMap(name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
     try:
         _check_shape(text, name)
         root = yaml.compose(text, Loader=_LOADER)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import os
 import shutil
-from pathlib import Path
 
 import yaml
 from hypothesis import HealthCheck, event, given, settings

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import Reason, Status, render_documents, write_documents
-from generator.cli.render import keep_version
+from generator.changes.versions import keep
 from generator.documents import plan
 from generator.pipeline import prepare
 from tests.helpers import (AMENDMENT_1, ROOT, assert_consistent, replace_once, snapshot,
@@ -39,7 +39,7 @@ def bundled(tmp_path_factory) -> Path:
     prepared = prepare(AMENDMENT_1)
     documents = render_documents(prepared.deal)
     write_documents(prepared.deal, documents, ("html", "pdf", "docx"), out, prepared.source)
-    keep_version(AMENDMENT_1, prepared, documents, out)
+    keep(prepared, documents, out)
     return out
 
 

@@ -239,3 +239,31 @@ def test_a_document_previews_as_its_rendered_html(client):
     assert f'href="/deals/{SHEET}/preview/schedule-a"' in page.text
     preview = client.get(f"/deals/{SHEET}/preview/schedule-a")
     assert preview.status_code == 200 and "Rockmore Investment Master Fund, Ltd" in preview.text
+
+
+def _run(client, step: str, *kinds: str) -> str:
+    """Start a step from the deal's page, wait for its end, and return its page."""
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    started = client.post(f"/deals/{SHEET}/build", data={
+        "csrf": fields["csrf"], "step": step, "kind": list(kinds), "format": "html"},
+        follow_redirects=False)
+    with client.stream("GET", started.headers["location"] + "/events") as events:
+        assert "".join(events.iter_text()).endswith("event: done\ndata: {}\n\n")
+    return client.get(started.headers["location"]).text
+
+
+def test_a_comparison_from_the_desk_lists_the_report_and_redlines(client, folders):
+    from generator.documents import KIND_NAMES
+    assert "Kept as version 1" in _run(client, "render", *KIND_NAMES)
+    assert "Nothing to compare" in _run(client, "compare")
+    page = client.get(f"/deals/{SHEET}")
+    client.post(f"/deals/{SHEET}", data={
+        **form_of(page.text), "v:schedule_a[0].principal.third": "3,333,334", "op": ""})
+    compared = _run(client, "compare")
+    assert "Compared with version 1" in compared
+    assert f"/deals/{SHEET}/changes/schedule-a.redline.html" in compared
+    redline = client.get(f"/deals/{SHEET}/changes/schedule-a.redline.html").text
+    assert "<del>$3,333,333</del><ins>$3,333,334</ins>" in redline
+    assert "What changed" in client.get(f"/deals/{SHEET}").text
+    for outside in ("..%2Fmanifest.json", "..%2F..%2Fterm_sheets%2F" + SHEET, "versions"):
+        assert client.get(f"/deals/{SHEET}/changes/{outside}").status_code == 404

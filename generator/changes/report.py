@@ -6,7 +6,9 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from ..build.render import render_documents
 from ..deal import Deal
+from ..pipeline import Prepared
 from ..rendering import environment
 from ..typesetting import typeset
 from ..termsheet import LoadedTermSheet
@@ -53,6 +55,14 @@ class ChangeReport:
     @property
     def changed(self) -> bool:
         return bool(self.terms or self.documents)
+
+
+def current_snapshot(prepared: Prepared, label: str) -> Snapshot:
+    """A checked term sheet as it is now, its documents rendered (RenderError if one
+    cannot be)."""
+    assert prepared.deal is not None
+    return Snapshot(label, LoadedTermSheet(prepared.sheet, prepared.source), prepared.deal,
+                    {document.name: document for document in render_documents(prepared.deal)})
 
 
 def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:

@@ -23,9 +23,13 @@ from pathlib import Path
 from ..build.lock import Holder
 from ..build.manifest import MANIFEST
 from ..build.transaction import update_part
+from ..deal import derive
 from ..errors import OutputError, TermSheetError
+from ..osuser import os_user
+from ..pipeline import Prepared
 from ..termsheet import LoadedTermSheet, parse_term_sheet
 from ..writers import RenderedDocument
+from .report import Snapshot
 from .terms import term_changes
 
 VERSIONS = "versions"
@@ -104,11 +108,23 @@ def stored_documents(deal_folder: Path, version: Version) -> dict[str, RenderedD
         for document in version.documents}
 
 
+def keep(prepared: Prepared, documents: list[RenderedDocument], out_dir: Path,
+         waiting: Callable[[Holder], None] = lambda holder: None) -> Version | None:
+    """Keep what a build of the whole deal built (`documents`, from `prepared`) as a new
+    version, now and by this user, unless the last version is the same; returns the
+    version kept, if one was."""
+    assert prepared.deal is not None
+    source = prepared.source
+    return record(out_dir, prepared.deal.deal.id, Path(source.file).name,
+                  source.text.encode("utf-8"), LoadedTermSheet(prepared.sheet, source),
+                  documents, dt.datetime.now(dt.UTC), os_user(), waiting)
+
+
 def record(out_dir: Path, deal_id: str, term_sheet_name: str, term_sheet: bytes,
            loaded: LoadedTermSheet, documents: list[RenderedDocument], recorded: dt.datetime,
            by: str, waiting: Callable[[Holder], None] = lambda holder: None) -> Version | None:
-    """Keep what a build of the whole deal built as a new version, unless the last version
-    is the same; returns the version kept, if one was."""
+    """Keep `documents` as a new version, unless the last version is the same; returns the
+    version kept, if one was."""
     folder = out_dir / deal_id
     versions = read_versions(folder)
     stored = tuple(StoredDocument(document.name, document.title, document.kind,
@@ -135,6 +151,37 @@ def record(out_dir: Path, deal_id: str, term_sheet_name: str, term_sheet: bytes,
     update_part(out_dir, deal_id, VERSIONS, {_INDEX: index, **files}, replace=False,
                 waiting=waiting)
     return version
+
+
+def kept_snapshot(deal_folder: Path, current: Snapshot, against: int | None = None
+                  ) -> Snapshot | None:
+    """The kept version to compare `current` with: version `against`, else the last one
+    that differs from `current` (so that after the current terms are built, it is the
+    version before them); None when no kept version differs."""
+    kept = read_versions(deal_folder)
+    if not kept:
+        raise OutputError(f"{deal_folder}: no version of the deal is kept",
+                          "run dealdocs render to keep one, or compare two term sheets: "
+                          "dealdocs diff OLD NEW")
+    if against is not None:
+        version = next((v for v in kept if v.number == against), None)
+        if version is None:
+            raise OutputError(f"{deal_folder}: no version {against}",
+                              f"choose one of 1 to {len(kept)} (dealdocs versions)")
+    else:
+        version = next((v for v in reversed(kept) if not _same(v, current)), None)
+        if version is None:
+            return None
+    loaded = load_term_sheet_of(deal_folder, version)
+    return Snapshot(version.label, loaded, derive(loaded.sheet),
+                    stored_documents(deal_folder, version))
+
+
+def _same(version: Version, snapshot: Snapshot) -> bool:
+    return (version.term_sheet_sha256 == snapshot.loaded.source.sha256
+            and {document.name: document.html for document in version.documents}
+            == {name: _sha(document.html.encode("utf-8"))
+                for name, document in snapshot.documents.items()})
 
 
 def load_term_sheet_of(deal_folder: Path, version: Version) -> LoadedTermSheet:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from pathlib import Path
 from typing import Annotated
 
@@ -12,14 +11,12 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from ..build import FORMATS, default_jobs, render_documents
+from ..build import FORMATS, default_jobs
 from ..changes.folder import change_documents, write_changes
-from ..changes.report import ChangeReport, Snapshot, change_report
-from ..changes.versions import (Version, load_term_sheet_of, read_versions, stored_documents)
-from ..deal import derive
+from ..changes.report import ChangeReport, Snapshot, change_report, current_snapshot
+from ..changes.versions import kept_snapshot, read_versions
 from ..errors import DealdocsError, RenderError
 from ..osuser import os_user
-from ..termsheet import LoadedTermSheet
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
                   console, count, error, fail, formats, line, out_folder, prepared, waiting)
 
@@ -108,51 +105,22 @@ def diff(
 
 def _current(term_sheet: Path, strict: bool) -> Snapshot:
     checked = prepared(term_sheet, strict)
-    assert checked.deal is not None
     try:
-        documents = render_documents(checked.deal)
+        return current_snapshot(checked, f"{term_sheet.name} of "
+                                         f"{_modified(term_sheet):%Y-%m-%d %H:%M:%S} UTC")
     except RenderError as exc:
         fail(term_sheet, exc.findings)
-    return Snapshot(f"{term_sheet.name} of {_modified(term_sheet):%Y-%m-%d %H:%M:%S} UTC",
-                    LoadedTermSheet(checked.sheet, checked.source), checked.deal,
-                    {document.name: document for document in documents})
 
 
 def _kept(deal_folder: Path, new: Snapshot, against: int | None) -> Snapshot | None:
-    """The kept version to compare with: the one asked for, else the last that differs
-    from the current documents; None (said why) when there is none."""
     try:
-        kept = read_versions(deal_folder)
+        old = kept_snapshot(deal_folder, new, against)
     except DealdocsError as exc:
         error(exc)
-    if not kept:
-        error(DealdocsError(f"{deal_folder}: no version of the deal is kept",
-                            "run dealdocs render to keep one, or compare two term sheets: "
-                            "dealdocs diff OLD NEW"))
-    if against is not None:
-        version = next((v for v in kept if v.number == against), None)
-        if version is None:
-            error(DealdocsError(f"{deal_folder}: no version {against}",
-                                f"choose one of 1 to {len(kept)} (dealdocs versions)"))
-    else:
-        version = next((v for v in reversed(kept) if not _same(v, new)), None)
-        if version is None:
-            line(f"Nothing to compare: the current terms are {kept[-1].label}, and no "
-                 "earlier version differs from them.")
-            return None
-    try:
-        loaded = load_term_sheet_of(deal_folder, version)
-        return Snapshot(version.label, loaded, derive(loaded.sheet),
-                        stored_documents(deal_folder, version))
-    except DealdocsError as exc:
-        error(exc)
-
-
-def _same(version: Version, snapshot: Snapshot) -> bool:
-    current = {name: hashlib.sha256(document.html.encode("utf-8")).hexdigest()
-               for name, document in snapshot.documents.items()}
-    return (version.term_sheet_sha256 == snapshot.loaded.source.sha256
-            and {document.name: document.html for document in version.documents} == current)
+    if old is None:
+        line("Nothing to compare: no kept version differs from the current terms "
+             "(dealdocs versions).")
+    return old
 
 
 def _modified(path: Path) -> dt.datetime:

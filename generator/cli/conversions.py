@@ -222,10 +222,6 @@ def _where(term_sheet: Path, deal: Deal, log: str | None) -> str:
     return str(locate(term_sheet, deal.deal.id, log))
 
 
-def count(n: int, singular: str, plural: str | None = None) -> str:
-    return f"{n} {singular if n == 1 else (plural or singular + 's')}"
-
-
 def _show_plan(term_sheet: Path, planned: list[Conversion]) -> None:
     """What will be recorded: one row per conversion, then how interest and prices were
     arrived at, then any warning (an ownership limit passed)."""

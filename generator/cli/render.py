@@ -2,23 +2,16 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import enum
-import hashlib
 from contextlib import nullcontext
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from ..build import FORMATS, render_documents
-from ..changes.versions import Version, record
+from ..changes.versions import keep
 from ..documents import KIND_NAMES
 from ..errors import DealdocsError, RenderError
-from ..osuser import os_user
-from ..pipeline import Prepared
-from ..termsheet import LoadedTermSheet
-from ..writers import RenderedDocument
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
                   console, error, fail, formats, line, out_folder, prepared, print_build,
                   waiting, write)
@@ -57,7 +50,7 @@ def render(
             documents = render_documents(checked.deal, [name.value for name in only])
         build = write(checked.deal, documents, chosen, folder, checked.source, jobs=jobs,
                       force=force)
-        kept = None if only else keep_version(term_sheet, checked, documents, folder)
+        kept = None if only else keep(checked, documents, folder, waiting)
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except DealdocsError as exc:
@@ -66,17 +59,3 @@ def render(
     if kept is not None:
         line(f"kept as {kept.label}: {kept.summary}", "dim")
 
-
-def keep_version(term_sheet: Path, checked: Prepared, documents: list[RenderedDocument],
-                 out: Path) -> Version | None:
-    """Keep what was built as a version of the deal (dealdocs versions, dealdocs diff),
-    unless the last kept version is the same, or the term sheet changed while it was read."""
-    assert checked.deal is not None
-    text = term_sheet.read_bytes()
-    if hashlib.sha256(text).hexdigest() != checked.source.sha256:
-        line(f"{term_sheet} changed during the build: no version kept; render again",
-             "yellow")
-        return None
-    return record(out, checked.deal.deal.id, term_sheet.name, text,
-                  LoadedTermSheet(checked.sheet, checked.source), documents,
-                  dt.datetime.now(dt.UTC), os_user(), waiting)

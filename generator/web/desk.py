@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..build.manifest import Entry, parse_manifest
+from ..changes.folder import CHANGES
 from ..conversions.session import opened_log
 from ..errors import DealdocsError, TermSheetError
 from ..findings import Finding, errors
@@ -147,9 +148,28 @@ class Desk:
 
     def change_report(self, deal_id: str) -> Path | None:
         """The deal's change report (`dealdocs diff`), if one was written into its folder."""
+        try:
+            return self.change_file(deal_id, "report.html")
+        except NotFound:
+            return None
+
+    def change_files(self, deal_id: str) -> list[str]:
+        """The files of the deal's last comparison: the report and the redlines."""
+        try:
+            return sorted(os.listdir(self.deal_folder(deal_id) / CHANGES))
+        except OSError:
+            return []
+
+    def change_file(self, deal_id: str, file: str) -> Path:
+        """A file of the deal's last comparison; NotFound unless the changes folder holds
+        a regular file of that name, inside the deal's folder."""
         folder = self.deal_folder(deal_id).resolve()
-        path = (folder / "changes" / "report.html").resolve()
-        return path if path.is_relative_to(folder) and path.is_file() else None
+        if file not in self.change_files(deal_id):
+            raise NotFound(f"{file!r} is not a file of the last comparison of {deal_id}")
+        path = (folder / CHANGES / file).resolve()
+        if not path.is_relative_to(folder) or not path.is_file():
+            raise NotFound(f"{file!r} is not a file of the last comparison of {deal_id}")
+        return path
 
     def _last_build(self, deal_id: str | None) -> dt.datetime | None:
         if deal_id is None:

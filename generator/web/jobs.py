@@ -3,14 +3,20 @@ its progress (server-sent events), as `dealdocs render` would print it."""
 
 from __future__ import annotations
 
+import datetime as dt
 import itertools
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..build import Build, render_documents, write_documents
+from ..build import Build, default_jobs, render_documents, write_documents
+from ..changes.folder import change_documents, write_changes
+from ..changes.report import change_report, current_snapshot
+from ..changes.versions import keep, kept_snapshot
+from ..documents import KIND_NAMES
 from ..errors import DealdocsError, RenderError
 from ..findings import Finding
+from ..osuser import os_user
 from ..pipeline import Prepared
 
 
@@ -24,6 +30,10 @@ class Job:
     build: Build | None = None
     error: str = ""
     findings: list[Finding] = field(default_factory=list)
+    outcome: str = ""
+    """What a step other than a build did, in a line."""
+    changes: list[str] = field(default_factory=list)
+    """The files a comparison wrote into the deal's changes folder."""
     finished: threading.Event = field(default_factory=threading.Event)
     """Set when the build has ended, well or not; its page polls this and the counts."""
 
@@ -33,16 +43,44 @@ class Job:
 
 def render_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
                 job: Job) -> None:
-    """`dealdocs render --only KIND... --format ...`."""
+    """`dealdocs render --only KIND... --format ...`; a build of every kind is kept as a
+    version, as `dealdocs render` keeps it."""
     assert prepared.deal is not None
     documents = render_documents(prepared.deal, kinds)
     job.build = write_documents(prepared.deal, documents, formats, out, prepared.source,
                                 progress=job.report)
+    if not kinds or set(kinds) >= set(KIND_NAMES):
+        kept = keep(prepared, documents, out)
+        job.outcome = f"Kept as {kept.label}." if kept else ""
 
 
-# The build steps the desk offers, by name. The closing binder (`dealdocs binder`) is to be
-# registered here when it lands: a function of the same signature, and a checkbox appears.
-STEPS = {"render": render_step}
+def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
+                 job: Job) -> None:
+    """`dealdocs diff TERM_SHEET --format ...`: the change report and the redlines against
+    the last kept version that differs from the saved term sheet."""
+    assert prepared.deal is not None
+    deal_id = prepared.deal.deal.id
+    path = Path(prepared.source.file)
+    saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
+    new = current_snapshot(prepared, f"{path.name} of {saved:%Y-%m-%d %H:%M:%S} UTC")
+    old = kept_snapshot(out / deal_id, new)
+    if old is None:
+        job.outcome = "Nothing to compare: no kept version differs from the saved terms."
+        return
+    report = change_report(old, new)
+    if not report.changed:
+        job.outcome = f"No change from {old.label}."
+        return
+    documents = change_documents(report, old, new, deal_id, saved, os_user())
+    folder = write_changes(out, deal_id, documents, formats, default_jobs(),
+                           progress=job.report)
+    job.outcome = (f"Compared with {old.label}: {len(report.terms)} term(s) and "
+                   f"{len(report.documents)} document(s) changed.")
+    job.changes = sorted(path.name for path in folder.iterdir())
+
+
+# The steps the desk offers, by name: each a function of this signature.
+STEPS = {"render": render_step, "compare": compare_step}
 
 
 class Jobs:

@@ -75,7 +75,7 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
                  sections=form(text, checked.findings), checked=checked, deal=deal,
                  documents=documents, kinds=KIND_NAMES, formats=FORMATS, steps=list(STEPS),
                  files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved,
-                 change_report=bool(deal_id and desk.change_report(deal_id)))
+                 change_files=desk.change_files(deal_id) if deal_id else [])
 
 
 def _edited(sheet: Sheet, form_data: FormData) -> str:
@@ -224,12 +224,17 @@ def download(request: Request) -> Response:
 
 
 def changes(request: Request) -> Response:
+    """A file of the last comparison (`dealdocs diff`): the report unless another is named."""
     sheet = _sheet(request)
     prepared = _prepared(request, sheet)
-    path = _desk(request).change_report(prepared.sheet.deal.id)
-    if path is None:
-        raise HTTPException(404, f"no change report has been written for {sheet.name}")
-    return FileResponse(path, media_type="text/html")
+    file = request.path_params.get("file", "report.html")
+    try:
+        path = _desk(request).change_file(prepared.sheet.deal.id, file)
+    except NotFound:
+        raise HTTPException(404, f"no {file} has been written for {sheet.name}; compare "
+                                 "first") from None
+    return FileResponse(path, media_type="text/html" if path.suffix == ".html" else None,
+                        filename=None if path.suffix == ".html" else path.name)
 
 
 def conversions(request: Request) -> Response:
@@ -283,6 +288,7 @@ routes = [
     Route("/deals/{sheet}/build", build, methods=["POST"], name="build"),
     Route("/deals/{sheet}/files/{file:path}", download, name="download"),
     Route("/deals/{sheet}/changes", changes, name="changes"),
+    Route("/deals/{sheet}/changes/{file}", changes, name="change_file"),
     Route("/deals/{sheet}/conversions", conversions, name="conversions"),
     Route("/deals/{sheet}/conversions", convert, methods=["POST"], name="convert"),
     Route("/builds/{job:int}", job_page, name="job"),
