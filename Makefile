@@ -38,6 +38,7 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 demo: $(STAMP)
 	$(BIN)/dealdocs validate term_sheets/*.yaml
 	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs render $$sheet || exit 1; done
+	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs binder $$sheet || exit 1; done
 
 test: $(STAMP)
 	$(BIN)/python -m pytest
@@ -45,6 +46,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_conversions.py
+	$(BIN)/python scripts/bench_binder.py
 
 clean:
 	rm -rf $(VENV) output/*/
