@@ -51,7 +51,8 @@ def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: 
                        for party, pages in assembled.signature_pages.items()}
     data = {"deal": deal_id, "closing": closing_id, "term_sheet": term_sheet,
             "term_sheet_sha256": term_sheet_sha256, "templates_sha256": templates_digest(),
-            "inputs": inputs, "outputs": outputs, "contents": contents, "signature_pages": signature_pages}
+            "inputs": inputs, "outputs": outputs, "contents": contents,
+            "signature_pages": signature_pages}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
