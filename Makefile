@@ -42,6 +42,7 @@ $(STAMP): pyproject.toml $(SYSTEM_STAMP)
 demo: $(STAMP)
 	$(BIN)/dealdocs validate term_sheets/*.yaml
 	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs render $$sheet || exit 1; done
+	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs binder $$sheet || exit 1; done
 	@echo "Try the deal desk in your browser: $(BIN)/dealdocs serve term_sheets"
 
 test: $(STAMP)
@@ -50,6 +51,7 @@ test: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_conversions.py
+	$(BIN)/python scripts/bench_binder.py
 	$(BIN)/python scripts/bench_changes.py
 
 clean:

@@ -50,3 +50,12 @@ class LogError(DealdocsError):
         self.message = message
         self.fix = fix
         super().__init__(f"{message}; {fix}")
+
+
+class BinderError(DealdocsError):
+    """A closing binder cannot be assembled: an outside document that cannot be read or
+    converted, a document whose PDF is not what the build wrote. Every finding."""
+
+    def __init__(self, findings: list[Finding]):
+        self.findings = findings
+        super().__init__("\n".join(f.format() for f in findings))

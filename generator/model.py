@@ -226,6 +226,21 @@ class EventDateCondition(Model):
     after the date of the amendment, when no closing waits for that approval)."""
 
 
+class OutsideDocument(Model):
+    """A document of the closing that dealdocs does not generate (a warrant form, a legal
+    opinion, an officer's certificate), taken into the closing's binder at its tab."""
+
+    tab: Count
+    """Its tab in the binder; the generated documents take the tabs left free, in order."""
+    title: Name
+    """What the index calls it: "Opinion of Counsel to the Company"."""
+    path: Text
+    """The file, a PDF or a Word file (.docx, .doc), relative to the term sheet's folder:
+    "closing/opinion.pdf". Word files are converted with LibreOffice."""
+    party: Name | None = None
+    """Whose document it is, as the index names them: "Zoltek Companies, Inc."."""
+
+
 class Closing(Model):
     id: ClosingId
     """Id used by Schedule A and fee reimbursements: "third". No `-`: a note's files are
@@ -241,6 +256,13 @@ class Closing(Model):
     """Section of the purchase agreement that lists the closing deliveries: "2.8"."""
     notes: NoteSeries
     warrants: WarrantSeries | None = None
+    outside_documents: list[OutsideDocument] = []
+    """Documents of this closing's binder that dealdocs does not generate (`dealdocs
+    binder`), each with its tab, title and file."""
+    signatures_to: Text | None = None
+    """Where the parties return their signed signature pages, as a signature packet's cover
+    says: "by email (PDF) to closing@firm.example, originals to ...". Default: the company's
+    notice address."""
 
 
 class FloatingRate(Model):

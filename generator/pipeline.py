@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
+from .binder.contents import check_party_ids, check_tabs
+from .binder.outside import check_outside_documents
 from .checks import check_figures, check_references
 from .deal import Deal, derive
 from .findings import Finding, errors, sort_key
@@ -41,8 +43,12 @@ def prepare_text(text: str, name: str) -> Prepared:
 
 def _checked(loaded: LoadedTermSheet) -> Prepared:
     findings = check_references(loaded.sheet, loaded.source, clause_names())
+    # The binder's: its files and its packets' names, before anything is built.
+    findings += [*check_outside_documents(loaded.sheet, loaded.source),
+                 *check_party_ids(loaded.sheet, loaded.source)]
     deal = None
     if not errors(findings):
         deal = derive(loaded.sheet)
         findings += check_figures(loaded.sheet, deal, loaded.source)
+        findings += check_tabs(loaded.sheet, deal, loaded.source)
     return Prepared(loaded.sheet, loaded.source, deal, sorted(findings, key=sort_key))

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 import os
 import shutil
 import subprocess
@@ -10,6 +11,8 @@ from pathlib import Path
 import pytest
 
 from generator.build import render_documents
+from generator.build.manifest import MANIFEST, Entry, Manifest
+from generator.build.plan import targets
 from generator.pipeline import prepare
 from generator.textextract import pdf_pages, text_of_docx, text_of_html, text_of_pages
 from generator.writers import WRITERS, RenderedDocument
@@ -33,26 +36,45 @@ def write_sheet(tmp_path):
 
 
 
-def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str]]:
+def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str], bytes | None]:
     """The text of one document in one format, and for a PDF its page-layout problems
-    (tests/layout.py): run in a worker process."""
+    (tests/layout.py) and its bytes: run in a worker process."""
     name, document = job
     data = WRITERS[name].render(document)
     if name == "pdf":  # the text is read once, for both
         pages = pdf_pages(data)
-        return text_of_pages(pages), problems_in(pages, headings_of(document.html))
+        return text_of_pages(pages), problems_in(pages, headings_of(document.html)), data
     extract = {"html": text_of_html, "docx": text_of_docx}[name]
-    return extract(data), []
+    return extract(data), [], None
 
 
 class Bundled:
     """Every document of a bundled term sheet rendered in every format, once per session
-    and over the cores: the text of each (document, format), the PDF's layout problems."""
+    and over the cores: the text of each (document, format), the PDF's layout problems,
+    and the PDFs, from which `pdf_folder` makes a deal folder (for the binder's tests)."""
 
     def __init__(self) -> None:
-        self.cache: dict[Path, dict[tuple[str, str], tuple[str, list[str]]]] = {}
+        self.cache: dict[Path, dict[tuple[str, str], tuple[str, list[str], bytes | None]]] = {}
 
-    def _outputs(self, term_sheet: Path) -> dict[tuple[str, str], tuple[str, list[str]]]:
+    def pdf_folder(self, term_sheet: Path, out: Path) -> Path:
+        """`out/<deal id>/` as `dealdocs render --format pdf` leaves it (the PDFs and a
+        manifest that finds them up to date), from this session's PDFs."""
+        prepared = prepare(term_sheet)
+        documents = render_documents(prepared.deal)
+        outputs = self._outputs(term_sheet)
+        folder = out / prepared.deal.deal.id
+        folder.mkdir(parents=True)
+        entries = []
+        for target in targets(documents, ["pdf"]):
+            data = outputs[(target.document.name, "pdf")][2]
+            (folder / target.file).write_bytes(data)
+            entries.append(Entry(target.document.name, target.document.kind, "pdf", target.file,
+                                 hashlib.sha256(data).hexdigest(), target.inputs))
+        (folder / MANIFEST).write_bytes(Manifest(term_sheet.name, prepared.source.sha256,
+                                                 tuple(entries)).to_bytes())
+        return folder
+
+    def _outputs(self, term_sheet: Path) -> dict[tuple[str, str], tuple[str, list[str], bytes | None]]:
         if term_sheet not in self.cache:
             documents = render_documents(prepare(term_sheet).deal)
             jobs = [(name, document) for document in documents for name in WRITERS]
@@ -63,10 +85,10 @@ class Bundled:
         return self.cache[term_sheet]
 
     def texts(self, term_sheet: Path) -> dict[tuple[str, str], str]:
-        return {key: text for key, (text, _) in self._outputs(term_sheet).items()}
+        return {key: text for key, (text, _, _) in self._outputs(term_sheet).items()}
 
     def layout_problems(self, term_sheet: Path) -> dict[str, list[str]]:
-        return {document: problems for (document, name), (_, problems)
+        return {document: problems for (document, name), (_, problems, _)
                 in self._outputs(term_sheet).items() if name == "pdf"}
 
 

@@ -235,6 +235,40 @@ def update_part(out_dir: Path, deal_id: str, part: str, files: Mapping[str, byte
     return folder.path / part
 
 
+def read_files(out_dir: Path, deal_id: str, names: Iterable[str], *,
+               waiting: Callable[[Holder], None] = lambda holder: None) -> dict[str, bytes]:
+    """The files `names` of the deal folder, read under the deal's lock: a build running at
+    the same time cannot swap the folder between two of them."""
+    folder = DealFolder(out_dir, deal_id)
+    found = {}
+    with folder.opened(waiting):
+        for name in names:
+            with _os_errors(f"cannot read {folder.path / name}"), \
+                    _open_regular(folder.path / name) as handle:
+                if handle is None:
+                    raise OutputError(f"{folder.path / name} is missing or not a file",
+                                      "run the command again")
+                found[name] = handle.read()
+    return found
+
+
+def read_part(out_dir: Path, deal_id: str, part: str, *,
+              waiting: Callable[[Holder], None] = lambda holder: None) -> dict[str, bytes]:
+    """The regular files of `OUT/<deal id>/<part>/` (not its subfolders), read under the
+    deal's lock; none when it does not exist."""
+    folder = DealFolder(out_dir, deal_id)
+    found = {}
+    with folder.opened(waiting):
+        where = folder.path / part
+        with _os_errors(f"cannot read {where}"):
+            names = sorted(os.listdir(where)) if where.is_dir() and not where.is_symlink() else []
+            for name in names:
+                with _open_regular(where / name) as handle:
+                    if handle is not None:
+                        found[name] = handle.read()
+    return found
+
+
 _PART = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
 
 

@@ -7,7 +7,7 @@ import gc
 
 from ..errors import DealdocsError
 from .app import app, err_console, line
-from . import changes, conversions, render, serve, terms  # noqa: E402,F401  (registers the subcommands)
+from . import binder, changes, conversions, render, serve, terms  # noqa: E402,F401  (registers the subcommands)
 
 __all__ = ["app", "main"]
 

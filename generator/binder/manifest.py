@@ -1,0 +1,100 @@
+"""A closing binder's manifest.json: every file of the binder's folder with its SHA-256,
+what it is and whose, each document's place in the binder, and what it was all made from
+(the term sheet, the templates, each document's PDF and rendered HTML)."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import json
+from collections.abc import Callable, Mapping
+from importlib import metadata
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from ..build.keys import writer_digest
+from ..templates import TEMPLATES_DIR
+
+if TYPE_CHECKING:
+    from .assemble import Assembled
+
+MANIFEST = "manifest.json"
+BINDER = "binder.pdf"
+INDEX = "index.docx"
+
+
+def packet_file(party: str) -> str:
+    return f"signature-packet-{party}.pdf"
+
+
+def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: str,
+             inputs: str, assembled: Assembled, files: Mapping[str, bytes],
+             made_from: Mapping[str, str]) -> bytes:
+    """`inputs`: `inputs_digest`; `files`: the binder's files by name; `made_from`: each
+    generated document's digest (generator/build/keys.py `document_digest`), by its name."""
+    parties = {packet_file(party): party for party in assembled.packets}
+    first_pages = {item.entry.tab: item.first_page for item in assembled.placed}
+    outputs = [{"file": name, "sha256": hashlib.sha256(data).hexdigest(),
+                "document": ("binder" if name == BINDER else "index" if name == INDEX
+                             else "signature packet"),
+                "party": parties.get(name), "first_page": 1 if name == BINDER else None}
+               for name, data in sorted(files.items())]
+    contents = [{"tab": item.entry.tab, "document": item.entry.document,
+                 "title": item.entry.title, "party": item.entry.party or None,
+                 "kind": item.entry.kind, "first_page": item.first_page, "pages": item.pages,
+                 "sha256": item.sha256, "made_from": made_from.get(item.entry.document)}
+                for item in assembled.placed]
+    signature_pages = {party: [{"tab": page.source.entry.tab,
+                                "document": page.source.entry.document,
+                                "binder_page": first_pages[page.source.entry.tab] + page.page,
+                                "caption": page.signer.caption} for page in pages]
+                       for party, pages in assembled.signature_pages.items()}
+    data = {"deal": deal_id, "closing": closing_id, "term_sheet": term_sheet,
+            "term_sheet_sha256": term_sheet_sha256, "templates_sha256": templates_digest(),
+            "inputs": inputs, "outputs": outputs, "contents": contents,
+            "signature_pages": signature_pages}
+    return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+@functools.cache
+def templates_digest() -> str:
+    """SHA-256 of every file under templates/, by relative path and content."""
+    digest = hashlib.sha256()
+    for path in sorted(TEMPLATES_DIR.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            digest.update(f"{path.relative_to(TEMPLATES_DIR).as_posix()}\n".encode())
+            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    return digest.hexdigest()
+
+
+def inputs_digest(term_sheet_sha256: str, pdfs: Mapping[str, bytes],
+                  outside: Mapping[str, bytes]) -> str:
+    """What a closing's binder folder is made from: the term sheet, the templates, the
+    documents' PDFs and the outside files, the binder's code and the packages it uses."""
+    digest = hashlib.sha256(f"{term_sheet_sha256}\n{templates_digest()}\n"
+                            f"{writer_digest('pdf')}\n".encode())
+    for path in sorted(Path(__file__).parent.glob("*.py")):
+        digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for package in ("pypdf", "python-docx"):
+        digest.update(f"{package} {metadata.version(package)}\n".encode())
+    for name, data in [*sorted(pdfs.items()), *sorted(outside.items())]:
+        digest.update(f"{name}\n{hashlib.sha256(data).hexdigest()}\n".encode())
+    return digest.hexdigest()
+
+
+def up_to_date(previous: bytes | None, inputs: str,
+               read: Callable[[str], bytes | None]) -> bool:
+    """Whether the binder folder whose manifest is `previous` was made from `inputs` and
+    still holds every file it lists, each with its recorded SHA-256 (`read` gives a file's
+    bytes, None when it is missing): a file edited or deleted is made again."""
+    try:
+        recorded = json.loads(previous) if previous else {}
+    except ValueError:
+        return False
+    if not isinstance(recorded, dict) or recorded.get("inputs") != inputs:
+        return False
+    outputs = recorded.get("outputs")
+    return isinstance(outputs, list) and bool(outputs) and all(
+        isinstance(entry, dict) and isinstance(entry.get("file"), str)
+        and (data := read(entry["file"])) is not None
+        and hashlib.sha256(data).hexdigest() == entry.get("sha256") for entry in outputs)
