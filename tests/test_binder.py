@@ -285,6 +285,15 @@ def test_a_lender_id_that_would_take_the_companys_packet_is_a_finding(write_shee
     assert "binder.reserved-id" in codes
 
 
+@pytest.mark.parametrize("part", ["changes", "versions"])
+def test_a_closing_id_that_would_take_a_part_of_the_deal_folder_is_a_finding(write_sheet,
+                                                                             part):
+    text = AMENDMENT_1.read_text().replace("third", part)
+    result = runner.invoke(app, ["validate", "--json", str(write_sheet(text))])
+    findings = json.loads(result.output)[0]["findings"]
+    assert any(f["code"] == "binder.reserved-id" and part in f["message"] for f in findings)
+
+
 def test_ids_differing_only_in_case_cannot_be_written(write_sheet):
     # Ids are lowercase: Rockmore and rockmore cannot both name files.
     text = replace_once(AMENDMENT_1.read_text(), "  - id: rockmore\n", "  - id: Rockmore\n")

@@ -267,3 +267,18 @@ def test_a_comparison_from_the_desk_lists_the_report_and_redlines(client, folder
     assert "What changed" in client.get(f"/deals/{SHEET}").text
     for outside in ("..%2Fmanifest.json", "..%2F..%2Fterm_sheets%2F" + SHEET, "versions"):
         assert client.get(f"/deals/{SHEET}/changes/{outside}").status_code == 404
+
+
+def test_the_binders_are_built_from_the_desk_and_served_from_their_folders(client, folders,
+                                                                           bundled):
+    bundled.pdf_folder(AMENDMENT_1, folders[1])  # this session's PDFs: nothing to render
+    page = _run(client, "binder")
+    assert "Built: 0 document(s) rendered" in page
+    assert "Binders made: Third Closing, Fourth Closing." in page
+    deal = client.get(f"/deals/{SHEET}").text
+    assert f"/deals/{SHEET}/binders/third/binder.pdf" in deal
+    assert client.get(f"/deals/{SHEET}/binders/third/binder.pdf").content.startswith(b"%PDF")
+    assert "Every binder was up to date" in _run(client, "binder")
+    for closing, file in (("third", "..%2Fmanifest.json"), ("versions", "index.json"),
+                          ("fifth", "binder.pdf")):
+        assert client.get(f"/deals/{SHEET}/binders/{closing}/{file}").status_code == 404

@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from ..build.transaction import CHANGES, VERSIONS
 from ..deal import Deal
 from ..findings import Finding
 from ..loader import SourceMap
@@ -88,7 +89,14 @@ def check_tabs(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Find
 
 
 def check_party_ids(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
-    """A lender's signature packet is named after its id, the company's after `company`."""
+    """A lender's signature packet is named after its id, the company's after `company`;
+    a closing's binder folder after the closing's id, beside the deal folder's own parts."""
+    for i, closing in enumerate(sheet.closings):
+        if closing.id in (CHANGES, VERSIONS):
+            yield source.finding("binder.reserved-id", ("closings", i, "id"),
+                                 f"the closing id {closing.id!r} would put the closing's "
+                                 f"binder in the deal folder's {closing.id}/ folder",
+                                 "choose another id")
     for i, lender in enumerate(sheet.lenders):
         if lender.id == COMPANY:
             yield source.finding("binder.reserved-id", ("lenders", i, "id"),

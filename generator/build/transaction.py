@@ -270,6 +270,8 @@ def read_part(out_dir: Path, deal_id: str, part: str, *,
 
 
 _PART = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+CHANGES, VERSIONS = "changes", "versions"
+"""The parts of a deal folder that are not a closing's binder (whose part is its id)."""
 
 
 def _relative(name: str) -> bool:

@@ -10,12 +10,11 @@ from pathlib import Path
 
 from ..build.lock import Holder
 from ..build.parallel import write_all
-from ..build.transaction import update_part
+from ..build.transaction import CHANGES, update_part
 from ..writers import FORMATS, RenderedDocument
 from .redline import redline
 from .report import ChangeReport, Snapshot, report_document
 
-CHANGES = "changes"
 LEGEND = "Inserted text is underlined; deleted text is struck through."
 
 

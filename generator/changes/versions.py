@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..build.lock import Holder
 from ..build.manifest import MANIFEST
-from ..build.transaction import update_part
+from ..build.transaction import VERSIONS, update_part
 from ..deal import derive
 from ..errors import OutputError, TermSheetError
 from ..osuser import os_user
@@ -32,7 +32,6 @@ from ..writers import RenderedDocument
 from .report import Snapshot
 from .terms import term_changes
 
-VERSIONS = "versions"
 _INDEX = "index.json"
 _FORMAT = 1  # of index.json; a reader refuses one it does not know
 _MAX_INDEX_BYTES = 64 << 20

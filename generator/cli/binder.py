@@ -8,13 +8,13 @@ from typing import Annotated
 import typer
 from rich.progress import Progress
 
-from ..binder.contents import BINDER_KINDS, in_closing
-from ..binder.outside import as_pdf, read_outside
+from ..binder.build import STEPS_PER_BINDER, build_binders
 from ..build import render_documents
-from ..build.transaction import read_files, read_part, update_part
+from ..changes.versions import keep
 from ..errors import BinderError, DealdocsError, RenderError
+from ..model import Closing
 from .app import (JobsOption, OutOption, StrictOption, TermSheetArgument, app, console, count,
-                  error, fail, line, out_folder, prepared, waiting, write)
+                  error, fail, line, out_folder, prepared, waiting)
 
 
 @app.command(help="Build each closing's binder into OUT/<deal id>/<closing id>/: binder.pdf "
@@ -27,7 +27,8 @@ from .app import (JobsOption, OutOption, StrictOption, TermSheetArgument, app, c
              "outside documents (closings[].outside_documents: PDF or Word files, Word "
              "converted with LibreOffice) take their tabs. A binder made from the same inputs "
              "as the one in place is left as it is. The folder is replaced in one step: an "
-             "interrupted run leaves the last complete binder.")
+             "interrupted run leaves the last complete binder. The deal is kept as a version, "
+             "as render keeps it (dealdocs versions, dealdocs diff).")
 def binder(
     term_sheet: TermSheetArgument,
     closings: Annotated[list[str], typer.Option(
@@ -50,42 +51,19 @@ def binder(
             param_hint="--closing")
     chosen = [deal.closings[known[closing]] for closing in dict.fromkeys(closings)] or list(
         deal.closings)
-    # pypdf and the assembly are imported when a binder is built, not by every command.
-    from ..binder.closing import binder_files
-    from ..binder.manifest import MANIFEST, inputs_digest, up_to_date
     try:
-        documents = [document for document in render_documents(deal, BINDER_KINDS)
-                     if any(in_closing(document, closing) for closing in chosen)]
-        outside = {closing.id: read_outside(closing, known[closing.id], checked.source)
-                   for closing in chosen}
-        build = write(deal, documents, ["pdf"], folder, checked.source, jobs=jobs, prune=False)
-        pdfs = {name.removesuffix(".pdf"): data for name, data in read_files(
-            folder, deal.deal.id, [f"{document.name}.pdf" for document in documents],
-            waiting=waiting).items()}
-        for closing in chosen:
-            mine = {document.name: pdfs[document.name] for document in documents
-                    if in_closing(document, closing)}
-            inputs = inputs_digest(checked.source.sha256, mine, outside[closing.id])
-            current = read_part(folder, deal.deal.id, closing.id, waiting=waiting)
-            if up_to_date(current.get(MANIFEST), inputs, current.get):
-                line(f"{folder / deal.deal.id / closing.id}: up to date")
-                continue
-            with Progress(*Progress.get_default_columns(), console=console, transient=True,
-                          disable=not console.is_terminal) as bar:
-                task = bar.add_task(f"{closing.name}: reading", total=5)
+        with Progress(*Progress.get_default_columns(), console=console, transient=True,
+                      disable=not console.is_terminal) as bar:
+            task = bar.add_task("Writing PDFs", total=None)
 
-                def step(what: str) -> None:
-                    bar.update(task, advance=1, description=f"{closing.name}: {what}")
+            def step(closing: Closing, what: str) -> None:
+                bar.update(task, description=f"{closing.name}: {what}", advance=1,
+                           total=STEPS_PER_BINDER * len(chosen))
 
-                outside_pdfs = as_pdf(closing, known[closing.id], outside[closing.id],
-                                      checked.source)
-                files = binder_files(deal, closing, documents, mine, outside_pdfs,
-                                     checked.source, inputs, step)
-                step("writing")
-                part = update_part(folder, deal.deal.id, closing.id, files, waiting=waiting)
-            packets = sum(name.startswith("signature-packet-") for name in files)
-            line(f"{part}: binder.pdf, index.docx, {count(packets, 'signature packet')}, "
-                 "manifest.json")
+            build, binders = build_binders(
+                checked, chosen, folder, jobs=jobs, step=step, waiting=waiting,
+                progress=lambda done, total: bar.update(task, completed=done, total=total))
+        kept = keep(checked, render_documents(deal), folder, waiting)
     except (RenderError, BinderError) as exc:
         fail(term_sheet, exc.findings)
     except DealdocsError as exc:
@@ -93,3 +71,10 @@ def binder(
     if build.rendered:
         line(f"{build.folder}: {count(len(build.rendered), 'document')} rendered again as PDF "
              "for the binders")
+    for made in binders:
+        packets = sum(name.startswith("signature-packet-") for name in made.files)
+        line(f"{made.folder}: up to date" if not made.files else
+             f"{made.folder}: binder.pdf, index.docx, {count(packets, 'signature packet')}, "
+             "manifest.json")
+    if kept is not None:
+        line(f"kept as {kept.label}: {kept.summary}", "dim")

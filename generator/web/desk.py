@@ -149,26 +149,27 @@ class Desk:
     def change_report(self, deal_id: str) -> Path | None:
         """The deal's change report (`dealdocs diff`), if one was written into its folder."""
         try:
-            return self.change_file(deal_id, "report.html")
+            return self.part_file(deal_id, CHANGES, "report.html")
         except NotFound:
             return None
 
-    def change_files(self, deal_id: str) -> list[str]:
-        """The files of the deal's last comparison: the report and the redlines."""
+    def part_files(self, deal_id: str, part: str) -> list[str]:
+        """The files of a part of the deal's folder: the last comparison (`changes`), a
+        closing's binder (its id)."""
         try:
-            return sorted(os.listdir(self.deal_folder(deal_id) / CHANGES))
+            return sorted(os.listdir(self.deal_folder(deal_id) / part))
         except OSError:
             return []
 
-    def change_file(self, deal_id: str, file: str) -> Path:
-        """A file of the deal's last comparison; NotFound unless the changes folder holds
-        a regular file of that name, inside the deal's folder."""
+    def part_file(self, deal_id: str, part: str, file: str) -> Path:
+        """A file of a part of the deal's folder; NotFound unless the part holds a regular
+        file of that name, inside the deal's folder."""
         folder = self.deal_folder(deal_id).resolve()
-        if file not in self.change_files(deal_id):
-            raise NotFound(f"{file!r} is not a file of the last comparison of {deal_id}")
-        path = (folder / CHANGES / file).resolve()
+        if "/" in part or part.startswith(".") or file not in self.part_files(deal_id, part):
+            raise NotFound(f"{file!r} is not a file of {part} of {deal_id}")
+        path = (folder / part / file).resolve()
         if not path.is_relative_to(folder) or not path.is_file():
-            raise NotFound(f"{file!r} is not a file of the last comparison of {deal_id}")
+            raise NotFound(f"{file!r} is not a file of {part} of {deal_id}")
         return path
 
     def _last_build(self, deal_id: str | None) -> dt.datetime | None:

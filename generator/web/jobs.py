@@ -9,12 +9,13 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from ..binder.build import build_binders
 from ..build import Build, default_jobs, render_documents, write_documents
 from ..changes.folder import change_documents, write_changes
 from ..changes.report import change_report, current_snapshot
 from ..changes.versions import keep, kept_snapshot
 from ..documents import KIND_NAMES
-from ..errors import DealdocsError, RenderError
+from ..errors import BinderError, DealdocsError, RenderError
 from ..findings import Finding
 from ..osuser import os_user
 from ..pipeline import Prepared
@@ -79,8 +80,21 @@ def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[
     job.changes = sorted(path.name for path in folder.iterdir())
 
 
+def binder_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
+                job: Job) -> None:
+    """`dealdocs binder TERM_SHEET`: every closing's binder (documents and formats are the
+    binder's own), the deal kept as a version."""
+    assert prepared.deal is not None
+    closings = list(prepared.deal.closings)
+    job.build, binders = build_binders(prepared, closings, out, progress=job.report)
+    keep(prepared, render_documents(prepared.deal), out)
+    made = [binder.closing.name for binder in binders if binder.files]
+    job.outcome = (f"Binders made: {', '.join(made)}." if made else
+                   "Every binder was up to date.")
+
+
 # The steps the desk offers, by name: each a function of this signature.
-STEPS = {"render": render_step, "compare": compare_step}
+STEPS = {"render": render_step, "binder": binder_step, "compare": compare_step}
 
 
 class Jobs:
@@ -96,7 +110,7 @@ class Jobs:
         def run() -> None:
             try:
                 STEPS[step](prepared, out, kinds, formats, job)
-            except RenderError as exc:
+            except (RenderError, BinderError) as exc:
                 job.error, job.findings = "the documents have errors", exc.findings
             except DealdocsError as exc:
                 job.error = str(exc)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import json
 from collections.abc import AsyncIterator
+from pathlib import Path
 
 from starlette.datastructures import FormData
 from starlette.exceptions import HTTPException
@@ -16,6 +17,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
 from ..build import FORMATS, write_documents
+from ..changes.folder import CHANGES
 from ..build.render import render_jobs
 from ..conversions.documents import render_conversion_documents
 from ..conversions.record import Request as Asked, plan_conversions, record_conversions
@@ -75,7 +77,9 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
                  sections=form(text, checked.findings), checked=checked, deal=deal,
                  documents=documents, kinds=KIND_NAMES, formats=FORMATS, steps=list(STEPS),
                  files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved,
-                 change_files=desk.change_files(deal_id) if deal_id else [])
+                 change_files=desk.part_files(deal_id, CHANGES) if deal_id else [],
+                 binders={closing.id: desk.part_files(deal_id, closing.id)
+                          for closing in prepared.sheet.closings} if deal_id else {})
 
 
 def _edited(sheet: Sheet, form_data: FormData) -> str:
@@ -229,10 +233,29 @@ def changes(request: Request) -> Response:
     prepared = _prepared(request, sheet)
     file = request.path_params.get("file", "report.html")
     try:
-        path = _desk(request).change_file(prepared.sheet.deal.id, file)
+        path = _desk(request).part_file(prepared.sheet.deal.id, CHANGES, file)
     except NotFound:
         raise HTTPException(404, f"no {file} has been written for {sheet.name}; compare "
                                  "first") from None
+    return _part_response(path)
+
+
+def binder_file(request: Request) -> Response:
+    """A file of a closing's binder folder (`dealdocs binder`)."""
+    sheet = _sheet(request)
+    prepared = _prepared(request, sheet)
+    closing, file = request.path_params["closing"], request.path_params["file"]
+    if closing not in {c.id for c in prepared.sheet.closings}:
+        raise HTTPException(404, f"{sheet.name} has no closing {closing!r}")
+    try:
+        path = _desk(request).part_file(prepared.sheet.deal.id, closing, file)
+    except NotFound:
+        raise HTTPException(404, f"no {file} in the {closing} binder; build it first") from None
+    return _part_response(path)
+
+
+def _part_response(path: Path) -> FileResponse:
+    """HTML opens in the browser; PDF and Word files download."""
     return FileResponse(path, media_type="text/html" if path.suffix == ".html" else None,
                         filename=None if path.suffix == ".html" else path.name)
 
@@ -289,6 +312,7 @@ routes = [
     Route("/deals/{sheet}/files/{file:path}", download, name="download"),
     Route("/deals/{sheet}/changes", changes, name="changes"),
     Route("/deals/{sheet}/changes/{file}", changes, name="change_file"),
+    Route("/deals/{sheet}/binders/{closing}/{file}", binder_file, name="binder_file"),
     Route("/deals/{sheet}/conversions", conversions, name="conversions"),
     Route("/deals/{sheet}/conversions", convert, methods=["POST"], name="convert"),
     Route("/builds/{job:int}", job_page, name="job"),
