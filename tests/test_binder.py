@@ -22,7 +22,7 @@ from generator.cli import app
 from generator.errors import BinderError
 from generator.pipeline import prepare
 from generator.textextract import pdf_pages, text_of_pages
-from tests.helpers import AMENDMENT_1, line_of, replace_once, snapshot
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, line_of, replace_once, snapshot
 
 runner = CliRunner()
 DEAL = "zoltek-amendment-1"
@@ -321,3 +321,10 @@ def test_an_unknown_closing_is_wrong_usage(tmp_path):
     result = runner.invoke(app, ["binder", str(AMENDMENT_1), "--closing", "fifth", "--out",
                                  str(tmp_path)], terminal_width=200)
     assert result.exit_code == 2 and "third, fourth" in result.output
+
+
+def test_a_deal_without_closings_has_no_binder_and_says_so(tmp_path):
+    result = runner.invoke(app, ["binder", str(AMENDMENT_2), "--out", str(tmp_path)],
+                           terminal_width=200)
+    assert result.exit_code == 0 and "no closings, so no binder" in result.output
+    assert not (tmp_path / "zoltek-amendment-2").exists()

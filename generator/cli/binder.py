@@ -44,11 +44,13 @@ def binder(
     assert deal is not None
     known = {closing.id: index for index, closing in enumerate(deal.closings)}
     unknown = [closing for closing in closings if closing not in known]
-    if unknown or not deal.closings:
+    if unknown:
         raise typer.BadParameter(
             f"the deal has no closing {', '.join(map(repr, unknown))}; its closings are: "
-            f"{', '.join(known) or '(none)'}" if deal.closings else "the deal has no closings",
-            param_hint="--closing")
+            f"{', '.join(known) or '(none)'}", param_hint="--closing")
+    if not deal.closings:
+        line(f"{term_sheet}: the deal has no closings, so no binder to build")
+        return
     chosen = [deal.closings[known[closing]] for closing in dict.fromkeys(closings)] or list(
         deal.closings)
     try:
