@@ -22,8 +22,8 @@ from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetA
 
 
 @app.command(help="List the versions of a deal kept in OUT/<deal id>/versions/: each "
-             "`dealdocs render` of the whole deal keeps one when the term sheet or a "
-             "document changed since the last (the term sheet and each document's rendered "
+             "`dealdocs render` of the whole deal (and each `dealdocs binder`) keeps one when "
+             "the term sheet or a document changed since the last (the term sheet and each document's rendered "
              "text, not the PDF and Word files).")
 def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
     checked = prepared(term_sheet)
