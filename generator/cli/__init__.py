@@ -7,7 +7,8 @@ import gc
 
 from ..errors import DealdocsError
 from .app import app, err_console, line
-from . import binder, changes, conversions, render, serve, terms  # noqa: E402,F401  (registers the subcommands)
+# In the order --help lists them: a deal's life, from its term sheet to its changes.
+from . import terms, render, binder, conversions, changes, serve  # noqa: E402,F401,I001
 
 __all__ = ["app", "main"]
 

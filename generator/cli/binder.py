@@ -17,7 +17,8 @@ from .app import (JobsOption, OutOption, StrictOption, TermSheetArgument, app, c
                   error, fail, line, out_folder, prepared, waiting)
 
 
-@app.command(help="Build each closing's binder into OUT/<deal id>/<closing id>/: binder.pdf "
+@app.command(short_help="Build each closing's binder, index and signature packets.",
+             help="Build each closing's binder into OUT/<deal id>/<closing id>/: binder.pdf "
              "(a cover, an index whose entries link to their tabs, every document of the "
              "closing on pages labelled tab-page, a bookmark for each), index.docx (the index "
              "as a Word file), signature-packet-<lender id>.pdf and "

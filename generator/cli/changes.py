@@ -21,7 +21,8 @@ from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetA
                   console, count, error, fail, formats, line, out_folder, prepared, waiting)
 
 
-@app.command(help="List the versions of a deal kept in OUT/<deal id>/versions/: each "
+@app.command(short_help="List the versions of a deal that builds kept.",
+             help="List the versions of a deal kept in OUT/<deal id>/versions/: each "
              "`dealdocs render` of the whole deal (and each `dealdocs binder`) keeps one when "
              "the term sheet or a document changed since the last (the term sheet and each document's rendered "
              "text, not the PDF and Word files).")
@@ -45,7 +46,8 @@ def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
     console.print(table)
 
 
-@app.command(help="Compare a deal's terms and documents with an earlier version, or two "
+@app.command(short_help="Change report and redlines against a kept version or another term sheet.",
+             help="Compare a deal's terms and documents with an earlier version, or two "
              "term sheets with each other: `dealdocs diff TERM_SHEET` compares the term "
              "sheet with the last kept version that differs from it (or --against VERSION); "
              "`dealdocs diff OLD NEW` compares two term sheets. Prints the terms that "

@@ -30,7 +30,8 @@ if TYPE_CHECKING:
     from ..conversions.record import Conversion
 
 
-@app.command(help="Record a conversion of a note into Common Stock in the deal's conversion "
+@app.command(short_help="Record a conversion and write its filled notice and schedule.",
+             help="Record a conversion of a note into Common Stock in the deal's conversion "
              "log, and write the filled Conversion Notice and the note's Conversion Schedule "
              "to date into OUT/<deal id>/ beside the other documents. One conversion: --note, "
              "--date and --principal (with --interest, the accrued and unpaid interest on that "
@@ -131,7 +132,8 @@ def convert(
     _write_conversion_documents(term_sheet, prepared, history, recorded, chosen, folder)
 
 
-@app.command(help="List the conversions recorded in a deal's conversion log (and "
+@app.command(short_help="List the conversions recorded in a deal's log.",
+             help="List the conversions recorded in a deal's conversion log (and "
              "rescissions, which keep the conversion they reverse), with the principal "
              "remaining after each. --csv prints them as CSV, for review and for keeping "
              "under version control. --write writes every recorded conversion's notice and "

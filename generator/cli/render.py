@@ -19,7 +19,8 @@ from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetA
 DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
 
 
-@app.command(help="Render a deal's documents as HTML, PDF and Word files into "
+@app.command(short_help="Render a deal's documents (HTML, PDF, Word) into OUT/<deal id>/.",
+             help="Render a deal's documents as HTML, PDF and Word files into "
              "OUT/<deal id>/. The term sheet is checked and every document rendered and "
              "checked before anything is written: on any error nothing in the output folder "
              "changes. Only files whose document, writer or file changed since the last build "

@@ -14,7 +14,8 @@ import typer
 from .app import LogOption, OutOption, app, line, out_folder
 
 
-@app.command(help="Open the deal desk in the browser: the term sheets of FOLDER with their "
+@app.command(short_help="Open the deal desk in the browser.",
+             help="Open the deal desk in the browser: the term sheets of FOLDER with their "
              "state, a form for each that checks every change as you type and saves the YAML "
              "with its comments and layout kept, document previews, builds, downloads and "
              "conversions. Listens on 127.0.0.1 only, unless --host is given; then every "

@@ -21,7 +21,8 @@ from .app import (JsonOption, LogOption, StrictOption, TermSheets, app, console,
                   findings_table, line)
 
 
-@app.command(help="Check term sheets and print their findings and derived figures "
+@app.command(short_help="Check term sheets: findings and derived figures.",
+             help="Check term sheets and print their findings and derived figures "
              "(Schedule A). Nothing is rendered. Where a deal has a conversion log (beside the "
              "term sheet, or --log / DEALDOCS_LOG), the term sheet is also checked against "
              "what it records: a note's principal below what was converted, a converted note "
@@ -49,7 +50,8 @@ def validate(term_sheets: TermSheets, as_json: JsonOption = False,
     raise typer.Exit(1 if failed else 0)
 
 
-@app.command(help="Write a commented starter term sheet for a new deal, FOLDER/DEAL_ID.yaml: "
+@app.command(short_help="Write a commented starter term sheet for a new deal.",
+             help="Write a commented starter term sheet for a new deal, FOLDER/DEAL_ID.yaml: "
              "every section, each value to replace marked FILL IN (`dealdocs validate` lists "
              "those left, at their lines), the optional sections commented out. An existing "
              "file is never overwritten.")
@@ -79,7 +81,7 @@ def new(
                          f"`dealdocs validate {path}`"))
 
 
-@app.command()
+@app.command(short_help="Print the JSON Schema of the term-sheet format.")
 def schema() -> None:
     """Print the JSON Schema of the term-sheet format, for editors to complete and check."""
     print(json.dumps(TermSheet.model_json_schema(by_alias=True), indent=2))
