@@ -26,7 +26,8 @@ _STATED_SHARES = re.compile(r"    warrant_shares:\n      third: [\d,]+\n      fo
 def snapshot(label: str, text: str) -> Snapshot:
     loaded = parse_term_sheet(text, label)
     deal = derive(loaded.sheet)
-    return Snapshot(label, loaded, deal, {d.name: d for d in render_documents(deal)})
+    return Snapshot(label, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), loaded, deal,
+                    {d.name: d for d in render_documents(deal)})
 
 
 def timed(action):
@@ -41,7 +42,7 @@ def main() -> None:
     new = snapshot("new", text.replace("conversion_price: 25.51", "conversion_price: 24.00"))
     report, report_seconds = timed(lambda: change_report(old, new))
     documents, redline_seconds = timed(lambda: change_documents(
-        report, old, new, "zoltek-amendment-1", dt.datetime(2026, 12, 1, tzinfo=dt.UTC), "bench"))
+        report, old, new, "zoltek-amendment-1", "bench"))
     print("\nchanges (zoltek-amendment-1, April Notes' price $25.51 -> $24.00)")
     print(f"  {len(report.terms)} terms, {len(report.figures)} figures, "
           f"{len(report.documents)} of {len(new.documents)} documents changed")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import datetime as dt
 
 import lxml.html
 import pytest
@@ -156,11 +157,11 @@ def snapshot(label: str, text: str, only=()):
     from generator.changes.report import Snapshot
     loaded = parse_term_sheet(text, label)
     deal = derive(loaded.sheet)
-    return Snapshot(label, loaded, deal, {d.name: d for d in render_documents(deal, only)})
+    return Snapshot(label, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), loaded, deal,
+                    {d.name: d for d in render_documents(deal, only)})
 
 
 def test_the_report_lists_terms_figures_changed_and_unaffected_documents():
-    import datetime as dt
     from generator.changes.report import change_report, report_document
     report = change_report(snapshot("old.yaml", OLD), snapshot("new.yaml", LENDER_GONE))
     kinds = {d.name: (d.kind, d.places) for d in report.documents}

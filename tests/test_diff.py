@@ -6,6 +6,7 @@ import copy
 import datetime as dt
 import io
 import json
+import os
 import re
 
 import docx
@@ -53,11 +54,9 @@ def settled(data: bytes, accept: bool) -> list[str]:
         for child in list(element):
             element.addprevious(child)
         parent.remove(element)
-    text = []
-    for node in body.iter(qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:p")):
-        text.append(node.text or "" if node.tag != qn("w:p") else " ")
-        if node.tag == qn("w:tab"):
-            text.append(" ")
+    # Paragraphs and tabs separate words; text (deleted text too, once rejected) makes them.
+    text = [" " if node.tag in (qn("w:p"), qn("w:tab")) else node.text or ""
+            for node in body.iter(qn("w:t"), qn("w:delText"), qn("w:tab"), qn("w:p"))]
     return normalize_words("".join(text))
 
 
@@ -182,6 +181,7 @@ def test_diff_of_two_term_sheets_needs_no_build_and_tells_a_wording_change(tmp_p
     new.write_text(replace_once(DERIVED, "  - id: cranshire\n    legal_name: Cranshire Capital, L.P.",
                                 "  - id: cranshire\n    legal_name: Cranshire Capital, LLC"),
                    encoding="utf-8")
+    os.utime(new, (1_764_590_400, 1_764_590_400))  # saved 2025-12-01 12:00 UTC
     out = tmp_path / "out"
     result = cli("diff", str(old), str(new), "--format", "html,docx", "--out", str(out))
     assert result.exit_code == 0, result.output
@@ -191,6 +191,10 @@ def test_diff_of_two_term_sheets_needs_no_build_and_tells_a_wording_change(tmp_p
     assert "note-third-omicron.redline.html" not in changed
     data = (changes / "note-third-cranshire.redline.docx").read_bytes()
     assert ["L.P.", "LLC"] == [*revisions(data, "del")[:1], *revisions(data, "ins")[:1]]
+    # Each revision is dated when the new terms were saved, not when diff ran.
+    marks = docx.Document(io.BytesIO(data)).element.body.iter(W_DEL, W_INS)
+    assert {mark.get(qn("w:date")) for mark in marks} == {"2025-12-01T12:00:00Z"}
+    assert "new.yaml of 2025-12-01 12:00:00 UTC" in result.output
     assert not (out / "zoltek-amendment-1" / "manifest.json").exists()
 
 

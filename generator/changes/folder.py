@@ -19,12 +19,12 @@ LEGEND = "Inserted text is underlined; deleted text is struck through."
 
 
 def change_documents(report: ChangeReport, old: Snapshot, new: Snapshot, deal_id: str,
-                     when: dt.datetime, author: str) -> list[RenderedDocument]:
+                     author: str) -> list[RenderedDocument]:
     """The report, then the redline of each changed document (new or removed documents
-    have none: there is nothing to compare them with), in the report's order. `when` is
-    the new version's time, which Word gives each revision."""
-    date = when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    documents = [report_document(report, deal_id, when.date())]
+    have none: there is nothing to compare them with), in the report's order. Word gives
+    each revision `author` and the time of the new snapshot's terms."""
+    date = new.when.astimezone(dt.UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    documents = [report_document(report, deal_id, new.when.date())]
     for change in report.documents:
         if change.kind != "changed":
             continue

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..build.render import render_documents
 from ..deal import Deal
@@ -25,7 +26,11 @@ class Snapshot:
     """One version of a deal, as compared: its term sheet, figures and rendered documents."""
 
     label: str
-    """How the report names it: "version 3 (2026-11-30)", or a term sheet's file name."""
+    """How the report names it: "version 3 of 2026-11-30 14:02:11 UTC", or a term sheet's
+    file name and when it was saved."""
+    when: dt.datetime
+    """The time of its terms (when the version was built, or the file saved): Word gives
+    each revision of a redline the new snapshot's."""
     loaded: LoadedTermSheet
     deal: Deal
     documents: dict[str, RenderedDocument]
@@ -57,11 +62,14 @@ class ChangeReport:
         return bool(self.terms or self.documents)
 
 
-def current_snapshot(prepared: Prepared, label: str) -> Snapshot:
-    """A checked term sheet as it is now, its documents rendered (RenderError if one
-    cannot be)."""
+def current_snapshot(prepared: Prepared) -> Snapshot:
+    """A checked term sheet as it is now, named by its file and the time it was saved, its
+    documents rendered (RenderError if one cannot be)."""
     assert prepared.deal is not None
-    return Snapshot(label, LoadedTermSheet(prepared.sheet, prepared.source), prepared.deal,
+    path = Path(prepared.source.file)
+    saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
+    return Snapshot(f"{path.name} of {saved:%Y-%m-%d %H:%M:%S} UTC", saved,
+                    LoadedTermSheet(prepared.sheet, prepared.source), prepared.deal,
                     {document.name: document for document in render_documents(prepared.deal)})
 
 

@@ -172,7 +172,8 @@ def kept_snapshot(deal_folder: Path, current: Snapshot, against: int | None = No
         if version is None:
             return None
     loaded = load_term_sheet_of(deal_folder, version)
-    return Snapshot(version.label, loaded, derive(loaded.sheet),
+    return Snapshot(version.label, dt.datetime.fromisoformat(version.recorded).replace(
+        tzinfo=dt.UTC), loaded, derive(loaded.sheet),
                     stored_documents(deal_folder, version))
 
 

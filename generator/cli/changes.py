@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from pathlib import Path
 from typing import Annotated
 
@@ -89,8 +88,7 @@ def diff(
     if not report.changed:
         line("Nothing to write: the terms and documents are the same.")
         return
-    documents = change_documents(report, old, new, new.deal.deal.id,
-                                 _modified(term_sheets[-1]), os_user())
+    documents = change_documents(report, old, new, new.deal.deal.id, os_user())
     try:
         with Progress(*Progress.get_default_columns(), console=console, transient=True,
                       disable=not console.is_terminal) as bar:
@@ -108,8 +106,7 @@ def diff(
 def _current(term_sheet: Path, strict: bool) -> Snapshot:
     checked = prepared(term_sheet, strict)
     try:
-        return current_snapshot(checked, f"{term_sheet.name} of "
-                                         f"{_modified(term_sheet):%Y-%m-%d %H:%M:%S} UTC")
+        return current_snapshot(checked)
     except RenderError as exc:
         fail(term_sheet, exc.findings)
 
@@ -123,11 +120,6 @@ def _kept(deal_folder: Path, new: Snapshot, against: int | None) -> Snapshot | N
         line("Nothing to compare: no kept version differs from the current terms "
              "(dealdocs versions).")
     return old
-
-
-def _modified(path: Path) -> dt.datetime:
-    """When the term sheet was last saved: the time of the terms it holds."""
-    return dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
 
 
 def _print_report(report: ChangeReport) -> None:

@@ -3,7 +3,6 @@ its progress (server-sent events), as `dealdocs render` would print it."""
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import threading
 from dataclasses import dataclass, field
@@ -61,9 +60,7 @@ def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[
     the last kept version that differs from the saved term sheet."""
     assert prepared.deal is not None
     deal_id = prepared.deal.deal.id
-    path = Path(prepared.source.file)
-    saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
-    new = current_snapshot(prepared, f"{path.name} of {saved:%Y-%m-%d %H:%M:%S} UTC")
+    new = current_snapshot(prepared)
     old = kept_snapshot(out / deal_id, new)
     if old is None:
         job.outcome = "Nothing to compare: no kept version differs from the saved terms."
@@ -72,7 +69,7 @@ def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[
     if not report.changed:
         job.outcome = f"No change from {old.label}."
         return
-    documents = change_documents(report, old, new, deal_id, saved, os_user())
+    documents = change_documents(report, old, new, deal_id, os_user())
     folder = write_changes(out, deal_id, documents, formats, default_jobs(),
                            progress=job.report)
     job.outcome = (f"Compared with {old.label}: {len(report.terms)} term(s) and "
