@@ -206,3 +206,15 @@ def test_a_redline_pdf_has_the_legend_and_both_versions_first(renderings):
         "r", "r", marked, dt.date(2006, 4, 28), "t/r", "schedule-a")))).split("\f")
     assert "compared with version 1" in pages[0] and "struck through" in pages[0]
     assert "45,734" in pages[0] and "48,612" in pages[0]
+
+
+def test_an_index_of_versions_edited_by_hand_is_a_one_line_error(deal):
+    sheet, out = deal
+    cli("render", str(sheet), "--format", "html", "--only", "schedule-a", "--out", str(out))
+    index = out / "zoltek-amendment-1" / "versions" / "index.json"
+    index.parent.mkdir()
+    index.write_text('{"format": 1, "versions": [{"number": 1}]}')
+    result = cli("versions", str(sheet), "--out", str(out))
+    assert result.exit_code == 1
+    assert f"{index} is not an index of versions" in result.output
+    assert "move" in result.output and "Traceback" not in result.output

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from ..build.lock import Holder
 from ..build.manifest import MANIFEST
-from ..build.transaction import VERSIONS, update_part
+from ..build.transaction import VERSIONS, read_files, update_part
 from ..deal import derive
 from ..errors import OutputError, TermSheetError
 from ..osuser import os_user
@@ -81,9 +81,13 @@ def read_versions(deal_folder: Path) -> list[Version]:
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
         raise OutputError(f"{path} was written by another version of dealdocs",
                           f"move {deal_folder / VERSIONS} away to start a new history")
-    return [Version(**{**item, "documents": tuple(StoredDocument(**document)
-                                                  for document in item["documents"])})
-            for item in data["versions"]]
+    try:
+        return [Version(**{**item, "documents": tuple(StoredDocument(**document)
+                                                      for document in item["documents"])})
+                for item in data["versions"]]
+    except (KeyError, TypeError) as exc:  # edited by hand, or cut short
+        raise OutputError(f"{path} is not an index of versions ({exc!r})",
+                          f"move {deal_folder / VERSIONS} away to start a new history") from None
 
 
 def read_object(deal_folder: Path, sha256: str) -> bytes:
@@ -133,7 +137,8 @@ def record(out_dir: Path, deal_id: str, term_sheet_name: str, term_sheet: bytes,
     last = versions[-1] if versions else None
     if last and (last.term_sheet_sha256, last.documents) == (_sha(term_sheet), stored):
         return None
-    manifest = _read_manifest(folder)
+    manifest = read_files(out_dir, deal_id, [MANIFEST], waiting=waiting).get(MANIFEST) if (
+        folder / MANIFEST).exists() else None
     version = Version(len(versions) + 1, recorded.astimezone(dt.UTC).replace(
         microsecond=0, tzinfo=None).isoformat(), by, term_sheet_name, _sha(term_sheet),
         _sha(manifest) if manifest is not None else None, stored,
@@ -218,13 +223,6 @@ def _loaded(folder: Path, version: Version | None) -> LoadedTermSheet | None:
     try:
         return load_term_sheet_of(folder, version)
     except (TermSheetError, OutputError, UnicodeDecodeError):
-        return None
-
-
-def _read_manifest(folder: Path) -> bytes | None:
-    try:
-        return (folder / MANIFEST).read_bytes()
-    except FileNotFoundError:
         return None
 
 
