@@ -8,7 +8,7 @@ exist, ids given twice); only when every reference resolves are the figures deri
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from decimal import Decimal
 
 from .calculations import additional_warrant_shares, column_total
@@ -18,18 +18,17 @@ from .fonts import describe, uncovered_characters
 from .formatting import money, percent, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
-from .templates import NOTE_TEMPLATE, rate_indexes, template_needs
+from .forms import NOTE_TEMPLATE, Forms
 
 WARNING = Severity.WARNING
 
 
-def check_references(sheet: TermSheet, source: SourceMap,
-                     clause_names: Iterable[str]) -> list[Finding]:
-    """Ids that must exist and ids given twice; `clause_names` are the clause library's."""
+def check_references(sheet: TermSheet, source: SourceMap, forms: Forms) -> list[Finding]:
+    """Ids that must exist and ids given twice; clauses and rate indexes are the deal's forms'."""
     lenders = {lender.id for lender in sheet.lenders}
     closings = {closing.id for closing in sheet.closings}
     agreements = {agreement.id for agreement in sheet.agreements}
-    clauses = set(clause_names)
+    clauses = set(forms.clause_names())
     findings = [
         *_duplicates(source, "lenders", [lender.id for lender in sheet.lenders], "id", "lender"),
         *_duplicates(source, "closings", [c.id for c in sheet.closings], "id", "closing"),
@@ -87,17 +86,18 @@ def check_references(sheet: TermSheet, source: SourceMap,
         findings += _repeated(source, ("note_terms", "prior_financings"),
                               [f.agreement for f in terms.prior_financings], "prior financing")
         if terms.floating_rate:
-            ref("rate index", set(rate_indexes()), terms.floating_rate.index,
+            ref("rate index", set(forms.rate_indexes()), terms.floating_rate.index,
                 ("note_terms", "floating_rate", "index"))
     findings += [*_names_needed(sheet, source), *_event_date(sheet, source),
                  *_termination(sheet, source), *_collective_names(sheet, source)]
     for i, section in enumerate(sheet.amendment.sections):
         ref("clause", clauses, section, ("amendment", "sections", i))
         if section in clauses:
-            findings += _template_needs(sheet, source, f"clauses/{section}.html.j2",
+            findings += _template_needs(sheet, source, forms, f"clauses/{section}.html.j2",
                                         f"the {section!r} section", ("amendment", "sections", i))
     if sheet.closings:
-        findings += _template_needs(sheet, source, NOTE_TEMPLATE, "the note form", ("closings",))
+        findings += _template_needs(sheet, source, forms, NOTE_TEMPLATE, "the note form",
+                                    ("closings",))
     return findings
 
 
@@ -111,9 +111,9 @@ def check_figures(sheet: TermSheet, deal: Deal, source: SourceMap) -> list[Findi
             *_glyphs(sheet, source)]
 
 
-def _template_needs(sheet: TermSheet, source: SourceMap, template: str, what: str,
-                    path: PathKey) -> Iterator[Finding]:
-    for kind in template_needs(template):
+def _template_needs(sheet: TermSheet, source: SourceMap, forms: Forms, template: str,
+                    what: str, path: PathKey) -> Iterator[Finding]:
+    for kind in forms.needs(template):
         if not getattr(sheet, kind):
             yield source.finding(
                 "ref.clause-needs", path,

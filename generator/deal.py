@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from . import calculations
+from .forms import BUNDLED_FORMS, Forms
 from .model import (AdditionalWarrants, Closing, Company, DealInfo, EventDateCondition,
                     GoverningLaw, Market,
                     NoteTerms, PublicAnnouncement, Registration, Securities, TermSheet,
@@ -164,13 +165,16 @@ class Deal:
     public_announcement: PublicAnnouncement
     counsel: Counsel
     amendment: Amendment
+    forms: Forms = BUNDLED_FORMS
+    """The templates its documents are written with (not a name the templates see)."""
 
     def context(self) -> dict[str, Any]:
         """The names templates see (templates/README.md)."""
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        return {name: getattr(self, name) for name in self.__dataclass_fields__
+                if name != "forms"}
 
 
-def derive(sheet: TermSheet) -> Deal:
+def derive(sheet: TermSheet, forms: Forms = BUNDLED_FORMS) -> Deal:
     """Resolve references and compute every derived figure of a checked term sheet."""
     lenders = tuple(Lender(l.id, l.legal_name, l.short_name or l.legal_name,
                            l.administrative_agent, l.shares_held) for l in sheet.lenders)
@@ -223,6 +227,7 @@ def derive(sheet: TermSheet) -> Deal:
         counsel=Counsel(sheet.counsel.firm, by_id[sheet.counsel.represents]),
         amendment=Amendment(tuple(agreements[a] for a in sheet.amendment.amends),
                             tuple(sheet.amendment.sections)),
+        forms=forms,
     )
 
 

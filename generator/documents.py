@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from .deal import Deal, Note
-from .templates import NOTE_TEMPLATE
+from .forms import NOTE_TEMPLATE, Forms
 
 
 @dataclass(frozen=True)
@@ -35,6 +35,7 @@ class DocumentJob:
     title: str
     context: dict[str, Any]
     identifier: str
+    forms: Forms
 
 
 def _single(deal: Deal) -> list[None]:
@@ -115,4 +116,4 @@ def make_job(kind: DocumentKind, deal: Deal, note: Note | None, name: str, title
                "document_title": title, "defined_terms_upper": kind.defined_terms_upper,
                **context}
     identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
-    return DocumentJob(kind, name, title, context, identifier)
+    return DocumentJob(kind, name, title, context, identifier, deal.forms)

@@ -17,9 +17,9 @@ from pathlib import Path
 from fontTools.ttLib import TTFont
 
 from .errors import DealdocsError
-from .templates import TEMPLATES_DIR
+from .forms import BUNDLED_DIR
 
-FONTS_DIR = TEMPLATES_DIR / "base" / "fonts"
+FONTS_DIR = BUNDLED_DIR / "base" / "fonts"
 NOTO_CJK_DIR = Path("/usr/share/fonts/opentype/noto")
 
 

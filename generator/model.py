@@ -517,3 +517,7 @@ class TermSheet(Model):
     public_announcement: PublicAnnouncement
     counsel: Counsel
     amendment: AmendmentSpec
+    templates: Text | None = None
+    """A folder of the firm's own forms, relative to the term sheet's folder: each file
+    there replaces the bundled template of the same path (`dealdocs templates init` copies
+    them as a start); over the folder of a dealdocs.toml, if any."""

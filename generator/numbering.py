@@ -9,14 +9,13 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from functools import cache
 
 import lxml.html
 from lxml.html import HtmlElement
 
 from .findings import Finding, Mark, Severity
 from .formatting import roman
-from .templates import TEMPLATES_DIR
+from .forms import BUNDLED_FORMS, Forms
 
 @dataclass(frozen=True)
 class Level:
@@ -78,12 +77,23 @@ STYLES = {
 }
 
 
-def number_document(html: str, template: str) -> tuple[str, list[Finding]]:
+@dataclass(frozen=True)
+class Template:
+    """A document's template among its forms: where a finding points when nothing closer
+    can be found."""
+
+    name: str
+    forms: Forms
+
+
+def number_document(html: str, template_name: str,
+                    forms: Forms = BUNDLED_FORMS) -> tuple[str, list[Finding]]:
     """Number the clauses of a rendered document and fill its references.
 
-    Returns the finished HTML and the findings; `template` names the document's template,
-    for findings whose place cannot be found more precisely.
+    Returns the finished HTML and the findings; `template_name` names the document's
+    template among `forms`, for findings whose place cannot be found more precisely.
     """
+    template = Template(template_name, forms)
     document = lxml.html.document_fromstring(html)
     findings: list[Finding] = []
     article = document.find(".//article")
@@ -109,7 +119,7 @@ def _clauses_below(element: HtmlElement) -> Iterator[HtmlElement]:
 
 
 def _number(clause: HtmlElement, path: list[int], style: Style | None,
-            references: dict[str, str], findings: list[Finding], template: str) -> None:
+            references: dict[str, str], findings: list[Finding], template: Template) -> None:
     label = clause.get("id")
     if style is None:
         findings.append(_finding("render.numbering", "a numbered clause outside a document "
@@ -157,7 +167,7 @@ def _insert_number(clause: HtmlElement, number: str, heading: str | None) -> Non
 
 
 def _resolve_references(document: HtmlElement, references: dict[str, str],
-                        findings: list[Finding], template: str) -> None:
+                        findings: list[Finding], template: Template) -> None:
     for link in document.find_class("xref"):
         label = (link.get("href") or "").removeprefix("#")
         if label in references:
@@ -168,7 +178,7 @@ def _resolve_references(document: HtmlElement, references: dict[str, str],
                 label, template, "refer to an existing label, or add the clause"))
 
 
-def _check_terms(document: HtmlElement, findings: list[Finding], template: str) -> None:
+def _check_terms(document: HtmlElement, findings: list[Finding], template: Template) -> None:
     defined: set[str] = set()
     for definition in document.iter("dfn"):
         term = definition.get("data-term") or definition.text_content()
@@ -185,23 +195,16 @@ def _check_terms(document: HtmlElement, findings: list[Finding], template: str) 
                                      template, "define it with m.defn(), or write it as text"))
 
 
-def _finding(code: str, message: str, needle: str, template: str, fix: str = "") -> Finding:
+def _finding(code: str, message: str, needle: str, template: Template, fix: str = "") -> Finding:
     return Finding(code, Severity.ERROR, locate_in_templates(needle, template), "", message, fix)
 
 
-def locate_in_templates(needle: str, fallback: str) -> Mark:
-    """Where a label or term is written in the templates, else the document's template."""
+def locate_in_templates(needle: str, template: Template) -> Mark:
+    """Where a label or term is written in the forms, else the document's template."""
     if needle:
         pattern = re.compile(r"""["']""" + re.escape(needle) + r"""["']""")
-        for name, lines in _template_lines():
+        for name, lines in template.forms.lines().items():
             for number, line in enumerate(lines, start=1):
                 if pattern.search(line):
-                    return Mark(f"templates/{name}", number)
-    return Mark(f"templates/{fallback}", 1)
-
-
-@cache
-def _template_lines() -> tuple[tuple[str, tuple[str, ...]], ...]:
-    return tuple((path.relative_to(TEMPLATES_DIR).as_posix(),
-                  tuple(path.read_text(encoding="utf-8").splitlines()))
-                 for path in sorted(TEMPLATES_DIR.rglob("*.j2")))
+                    return template.forms.mark(name, number)
+    return template.forms.mark(template.name)

@@ -10,9 +10,9 @@ from .binder.outside import check_outside_documents
 from .checks import check_figures, check_references
 from .deal import Deal, derive
 from .findings import Finding, errors, sort_key
+from .forms import Forms, forms_for
 from .loader import SourceMap
 from .model import TermSheet
-from .templates import clause_names
 from .termsheet import LoadedTermSheet, load_term_sheet, parse_term_sheet
 
 
@@ -24,6 +24,8 @@ class Prepared:
     source: SourceMap
     deal: Deal | None
     findings: list[Finding]
+    forms: Forms
+    """The templates the deal is written with: the bundled ones, and the firm's over them."""
 
     def blocking(self, strict: bool = False) -> list[Finding]:
         """The findings that stop a run: errors, and with `strict` warnings too."""
@@ -42,13 +44,14 @@ def prepare_text(text: str, name: str) -> Prepared:
 
 
 def _checked(loaded: LoadedTermSheet) -> Prepared:
-    findings = check_references(loaded.sheet, loaded.source, clause_names())
+    forms, findings = forms_for(Path(loaded.source.file), loaded.source, loaded.sheet.templates)
+    findings += check_references(loaded.sheet, loaded.source, forms)
     # The binder's: its files and its packets' names, before anything is built.
     findings += [*check_outside_documents(loaded.sheet, loaded.source),
                  *check_party_ids(loaded.sheet, loaded.source)]
     deal = None
     if not errors(findings):
-        deal = derive(loaded.sheet)
+        deal = derive(loaded.sheet, forms)
         findings += check_figures(loaded.sheet, deal, loaded.source)
         findings += check_tabs(loaded.sheet, deal, loaded.source)
-    return Prepared(loaded.sheet, loaded.source, deal, sorted(findings, key=sort_key))
+    return Prepared(loaded.sheet, loaded.source, deal, sorted(findings, key=sort_key), forms)

@@ -2,7 +2,7 @@
 
 A new deal starts from this rather than from a copy of a bundled deal, so that none of
 that deal's facts can survive into the new one. The clause library and the rate indexes it
-lists are read from templates/, so the comments stay true as the library grows.
+lists are read from the bundled forms, so the comments stay true as the library grows.
 """
 
 from __future__ import annotations
@@ -10,10 +10,10 @@ from __future__ import annotations
 from string import Template
 
 from .loader import PathKey
-from .templates import TEMPLATES_DIR, clause_names, rate_indexes
+from .forms import BUNDLED_FORMS
 from .values import parse_identifier
 
-STARTER = TEMPLATES_DIR / "starter" / "term_sheet.yaml"
+STARTER = BUNDLED_FORMS.path("starter/term_sheet.yaml")
 PLACEHOLDER = "FILL IN"
 """Every value of the starter that must be replaced begins with this."""
 
@@ -22,8 +22,8 @@ def starter_term_sheet(deal_id: str) -> str:
     """The starter's text for a deal; ValueError if `deal_id` is not an id."""
     return Template(STARTER.read_text(encoding="utf-8")).substitute(
         deal_id=parse_identifier(deal_id),
-        clauses=", ".join(clause_names()),
-        rate_indexes=", ".join(rate_indexes()),
+        clauses=", ".join(BUNDLED_FORMS.clause_names()),
+        rate_indexes=", ".join(BUNDLED_FORMS.rate_indexes()),
     )
 
 

@@ -26,7 +26,7 @@ from docx.styles.style import BaseStyle, ParagraphStyle
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from generator.writers.docx import HOUSE_STYLE  # noqa: E402
+from generator.forms import BUNDLED_FORMS, HOUSE_STYLE  # noqa: E402
 from generator.writers.docx_package import reproducible_zip, stamp_core_properties  # noqa: E402
 from generator.writers.docx_fields import (CLAUSE_STYLE_LEVELS, bind_scheme,  # noqa: E402
                                            clause_style, write_numbering)
@@ -268,4 +268,4 @@ def build() -> bytes:
 
 
 if __name__ == "__main__":
-    HOUSE_STYLE.write_bytes(build())
+    BUNDLED_FORMS.path(HOUSE_STYLE).write_bytes(build())

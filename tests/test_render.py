@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import difflib
 import re
 from pathlib import Path
@@ -302,9 +304,8 @@ def test_an_undefined_template_variable_is_a_finding_with_its_line():
     from generator.documents import plan
     from generator.rendering import render_html
     job = plan(prepare(AMENDMENT_2).deal, ["schedule-a"])[0]
-    broken = type(job)(job.kind, job.name, job.title,
-                       {k: v for k, v in job.context.items() if k != "schedule_a"},
-                       job.identifier)
+    broken = dataclasses.replace(
+        job, context={k: v for k, v in job.context.items() if k != "schedule_a"})
     with pytest.raises(RenderError) as caught:
         render_html(broken)
     (finding,) = caught.value.findings

@@ -28,7 +28,8 @@ from pypdf import PdfReader
 from generator import fonts
 from generator.errors import RenderError
 from generator.textextract import normalize_words, text_of_docx, text_of_html, text_of_pdf
-from generator.writers import PRINT_CSS, WRITERS, RenderedDocument
+from generator.forms import BUNDLED_FORMS, PRINT_CSS
+from generator.writers import WRITERS, RenderedDocument
 from generator.writers.pdf import RefusedURLError, check_url
 from tests.helpers import ROOT
 
@@ -241,13 +242,13 @@ def test_pdf_fails_on_a_missing_template_file() -> None:
 
 
 def test_fetcher_allows_templates_and_data_only(secret: Path) -> None:
-    check_url((fonts.FONTS_DIR / "LiberationSerif-Regular.ttf").as_uri())
-    check_url("data:text/plain,hello")
+    check_url((fonts.FONTS_DIR / "LiberationSerif-Regular.ttf").as_uri(), BUNDLED_FORMS)
+    check_url("data:text/plain,hello", BUNDLED_FORMS)
     for url in (secret.as_uri(), "file:///etc/passwd", "ftp://example.com/x", "http://127.0.0.1/",
                 (fonts.FONTS_DIR / ".." / ".." / ".." / "pyproject.toml").as_uri(),
                 "file://otherhost" + str(fonts.FONTS_DIR / "LiberationSerif-Regular.ttf")):
         with pytest.raises(RefusedURLError, match="refused to fetch"):
-            check_url(url)
+            check_url(url, BUNDLED_FORMS)
 
 
 def test_pdf_uses_only_the_project_fonts(outputs: dict[str, bytes]) -> None:
@@ -425,8 +426,9 @@ def test_missing_font_is_named_with_its_package(monkeypatch: pytest.MonkeyPatch,
 
 
 def test_print_css_embeds_exactly_the_bundled_fonts() -> None:
-    css = PRINT_CSS.read_text(encoding="utf-8")
-    urls = {PRINT_CSS.parent / url for url in re.findall(r'url\("([^"]+)"\)', css)}
+    stylesheet = BUNDLED_FORMS.path(PRINT_CSS)
+    css = stylesheet.read_text(encoding="utf-8")
+    urls = {stylesheet.parent / url for url in re.findall(r'url\("([^"]+)"\)', css)}
     assert urls == {font.path for font in fonts.FONTS if not font.package}
     families = re.search(r"html \{[^}]*font-family: ([^;]+);", css).group(1)
     named = [name.strip().strip('"') for name in families.split(",")]

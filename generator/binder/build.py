@@ -57,7 +57,7 @@ def build_binders(prepared: Prepared, closings: Sequence[Closing], out: Path, *,
     for closing in closings:
         mine = {document.name: pdfs[document.name] for document in documents
                 if in_closing(document, closing)}
-        inputs = inputs_digest(prepared.source.sha256, mine, outside[closing.id])
+        inputs = inputs_digest(prepared.source.sha256, deal.forms, mine, outside[closing.id])
         current = read_part(out, deal.deal.id, closing.id, waiting=waiting)
         if up_to_date(current.get(MANIFEST), inputs, current.get):
             binders.append(Binder(closing, out / deal.deal.id / closing.id, ()))

@@ -35,5 +35,5 @@ def binder_files(deal: Deal, closing: Closing, documents: Sequence[RenderedDocum
              **{packet_file(party): data for party, data in assembled.packets.items()}}
     made_from = {document.name: document_digest(document) for document in documents}
     files[MANIFEST] = manifest(deal.deal.id, closing.id, source.file.rsplit("/", 1)[-1],
-                               source.sha256, inputs, assembled, files, made_from)
+                               source.sha256, deal.forms, inputs, assembled, files, made_from)
     return files

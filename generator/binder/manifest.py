@@ -4,7 +4,6 @@ what it is and whose, each document's place in the binder, and what it was all m
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import json
 from collections.abc import Callable, Mapping
@@ -13,7 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from ..build.keys import writer_digest
-from ..templates import TEMPLATES_DIR
+from ..forms import Forms
 
 if TYPE_CHECKING:
     from .assemble import Assembled
@@ -28,7 +27,7 @@ def packet_file(party: str) -> str:
 
 
 def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: str,
-             inputs: str, assembled: Assembled, files: Mapping[str, bytes],
+             forms: Forms, inputs: str, assembled: Assembled, files: Mapping[str, bytes],
              made_from: Mapping[str, str]) -> bytes:
     """`inputs`: `inputs_digest`; `files`: the binder's files by name; `made_from`: each
     generated document's digest (generator/build/keys.py `document_digest`), by its name."""
@@ -50,29 +49,26 @@ def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: 
                                 "caption": page.signer.caption} for page in pages]
                        for party, pages in assembled.signature_pages.items()}
     data = {"deal": deal_id, "closing": closing_id, "term_sheet": term_sheet,
-            "term_sheet_sha256": term_sheet_sha256, "templates_sha256": templates_digest(),
+            "term_sheet_sha256": term_sheet_sha256, "templates_sha256": templates_digest(forms),
             "inputs": inputs, "outputs": outputs, "contents": contents,
             "signature_pages": signature_pages}
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 
-@functools.cache
-def templates_digest() -> str:
-    """SHA-256 of every file under templates/, by relative path and content."""
+def templates_digest(forms: Forms) -> str:
+    """SHA-256 of every form the deal uses (a firm's where it has them), by name and content."""
     digest = hashlib.sha256()
-    for path in sorted(TEMPLATES_DIR.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            digest.update(f"{path.relative_to(TEMPLATES_DIR).as_posix()}\n".encode())
-            digest.update(hashlib.sha256(path.read_bytes()).digest())
+    for name, sha256 in forms.digests().items():
+        digest.update(f"{name} {sha256}\n".encode())
     return digest.hexdigest()
 
 
-def inputs_digest(term_sheet_sha256: str, pdfs: Mapping[str, bytes],
+def inputs_digest(term_sheet_sha256: str, forms: Forms, pdfs: Mapping[str, bytes],
                   outside: Mapping[str, bytes]) -> str:
     """What a closing's binder folder is made from: the term sheet, the templates, the
     documents' PDFs and the outside files, the binder's code and the packages it uses."""
-    digest = hashlib.sha256(f"{term_sheet_sha256}\n{templates_digest()}\n"
-                            f"{writer_digest('pdf')}\n".encode())
+    digest = hashlib.sha256(f"{term_sheet_sha256}\n{templates_digest(forms)}\n"
+                            f"{writer_digest('pdf', forms)}\n".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for package in ("pypdf", "python-docx"):

@@ -62,8 +62,8 @@ def return_to(deal: Deal, closing: Closing) -> str:
 
 
 def _pdf(deal: Deal, closing: Closing, name: str, title: str, **context: Any) -> bytes:
-    html = environment().get_template(f"binder/{name}.html.j2").render(
+    html = environment(deal.forms).get_template(f"binder/{name}.html.j2").render(
         **deal.context(), closing=closing, document_title=title, **context)
     document = RenderedDocument(f"{closing.id}-{name}", title, html, deal.deal.date,
-                                f"{deal.deal.id}/{closing.id}/{name}", f"binder-{name}")
+                                f"{deal.deal.id}/{closing.id}/{name}", f"binder-{name}", deal.forms)
     return WRITERS["pdf"].render(document)

@@ -2,8 +2,9 @@
 
 An output is made from its document (the rendered HTML, which already reflects the term
 sheet, the templates and the rendering code, plus the metadata that goes into the file)
-and from its writer (the writer's code, the files it reads: stylesheet, fonts, house
-style, and the versions of the packages it uses). The manifest records both digests for
+and from its writer (the writer's code, the files it reads: the deal's own stylesheet or
+house style, a firm's where it has one, the fonts, and the versions of the packages it
+uses). The manifest records both digests for
 each output; an output whose recorded digests equal these, and whose file still has the
 SHA-256 the manifest recorded, is up to date. Nothing here imports a writer.
 """
@@ -19,10 +20,10 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from ..templates import TEMPLATES_DIR
+from ..forms import Forms
 from ..writers import FORMATS, RenderedDocument
 
-_PROJECT = TEMPLATES_DIR.parent
+_PACKAGE = Path(__file__).resolve().parent.parent
 
 
 @dataclass(frozen=True)
@@ -34,7 +35,7 @@ class Inputs:
 
 
 def inputs(document: RenderedDocument, format: str) -> Inputs:
-    return Inputs(document_digest(document), writer_digest(format))
+    return Inputs(document_digest(document), writer_digest(format, document.forms))
 
 
 def document_digest(document: RenderedDocument) -> str:
@@ -45,9 +46,18 @@ def document_digest(document: RenderedDocument) -> str:
     return digest.hexdigest()
 
 
+def writer_digest(format: str, forms: Forms) -> str:
+    spec = FORMATS[format]
+    digest = hashlib.sha256(_code_digest(format).encode())
+    for name in spec.forms:  # by name and content: a firm folder may move with the deal
+        digest.update(f"{name} {hashlib.sha256(forms.path(name).read_bytes()).hexdigest()}\n"
+                      .encode())
+    return digest.hexdigest()
+
+
 @functools.cache
-def writer_digest(format: str) -> str:
-    """Once per process: these files do not change while a build runs."""
+def _code_digest(format: str) -> str:
+    """Once per process: the code, fonts and packages do not change while dealdocs runs."""
     spec = FORMATS[format]
     digest = hashlib.sha256(f"{spec.name} python {platform.python_version()}\n".encode())
     for path in spec.inputs:
@@ -58,11 +68,11 @@ def writer_digest(format: str) -> str:
 
 
 def _file_identity(path: Path) -> bytes:
-    """The project's own files by content (a checkout or a switch of branch changes their
+    """dealdocs' own files by content (a checkout or a switch of branch changes their
     times, not their bytes); system files by size and time: the CJK fonts are 50 MB, too
     slow to hash on every build, and change only when their package is upgraded."""
-    if path.is_relative_to(_PROJECT):
-        name = path.relative_to(_PROJECT).as_posix()
+    if path.is_relative_to(_PACKAGE):
+        name = path.relative_to(_PACKAGE).as_posix()
         try:
             return f"{name} {hashlib.sha256(path.read_bytes()).hexdigest()}\n".encode()
         except FileNotFoundError:

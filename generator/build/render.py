@@ -30,7 +30,7 @@ def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocumen
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
-                                         job.identifier, job.kind.name))
+                                         job.identifier, job.kind.name, job.forms))
     if findings:
         raise RenderError(findings)
     return rendered
@@ -41,6 +41,6 @@ def _glyph_findings(job: DocumentJob, html: str) -> list[Finding]:
     missing = uncovered_characters(lxml.html.document_fromstring(html).body.text_content())
     if not missing:
         return []
-    return [Finding("render.missing-glyph", Severity.ERROR, Mark(f"templates/{job.kind.template}", 1),
+    return [Finding("render.missing-glyph", Severity.ERROR, job.forms.mark(job.kind.template),
                     job.name, f"no bundled font has a glyph for {describe(missing)}",
                     "spell the value without it, or add a font that covers it")]

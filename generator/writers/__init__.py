@@ -20,11 +20,8 @@ from pathlib import Path
 from typing import Protocol
 
 from ..fonts import FONTS
-from ..templates import TEMPLATES_DIR
+from ..forms import BUNDLED_FORMS, HOUSE_STYLE, PRINT_CSS, Forms
 
-BASE_DIR = TEMPLATES_DIR / "base"
-PRINT_CSS = BASE_DIR / "print.css"  # the PDF's stylesheet, also inside the HTML preview
-HOUSE_STYLE = BASE_DIR / "house-style.docx"  # made by scripts/make_house_style.py
 _HERE = Path(__file__).resolve().parent
 
 
@@ -38,6 +35,7 @@ class RenderedDocument:
     created: datetime.date  # from the term sheet, never "now": it goes into the files' metadata
     identifier: str  # stable id of deal and document, e.g. "acme-2006-04-28/note-omicron-1"
     kind: str  # the registry's name for what it is: "amendment", "note", ...
+    forms: Forms = BUNDLED_FORMS  # whose print stylesheet and house style it is written in
 
 
 class Writer(Protocol):
@@ -50,8 +48,10 @@ class Format:
     extension: str
     writer: str
     """module:class of the writer, imported on first use."""
+    forms: tuple[str, ...]
+    """The forms (a document's own: a firm's stylesheet or house style) the bytes depend on."""
     inputs: tuple[Path, ...]
-    """Files besides the document that the bytes depend on, the writer's code included."""
+    """Other files the bytes depend on: the writer's code, the fonts."""
     packages: tuple[str, ...]
     """Distributions whose version the bytes depend on."""
 
@@ -61,14 +61,13 @@ def _code(*modules: str) -> tuple[Path, ...]:
 
 
 FORMATS: dict[str, Format] = {
-    "html": Format("html", "html", "html:HtmlWriter", (PRINT_CSS, *_code("html")), ()),
-    "pdf": Format("pdf", "pdf", "pdf:PdfWriter",
-                  (PRINT_CSS, *(font.path for font in FONTS), *_code("pdf"),
-                   _HERE.parent / "fonts.py"),
+    "html": Format("html", "html", "html:HtmlWriter", (PRINT_CSS,), _code("html"), ()),
+    "pdf": Format("pdf", "pdf", "pdf:PdfWriter", (PRINT_CSS,),
+                  (*(font.path for font in FONTS), *_code("pdf"), _HERE.parent / "fonts.py"),
                   ("weasyprint", "pydyf", "fonttools")),
     # The Word writer makes Word's list numbering from the schemes of numbering.py.
-    "docx": Format("docx", "docx", "docx:DocxWriter",
-                   (HOUSE_STYLE, *_code("docx", "docx_fields", "docx_package", "docx_revisions"),
+    "docx": Format("docx", "docx", "docx:DocxWriter", (HOUSE_STYLE,),
+                   (*_code("docx", "docx_fields", "docx_package", "docx_revisions"),
                     _HERE.parent / "numbering.py"),
                    ("docxtpl", "python-docx", "lxml", "jinja2")),
 }

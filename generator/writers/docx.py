@@ -15,6 +15,7 @@ import io
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 
 import docx
 import lxml.html
@@ -32,7 +33,8 @@ from markupsafe import Markup
 from ..errors import RenderError
 from ..findings import Finding, Severity
 from ..numbering import STYLES
-from . import HOUSE_STYLE, RenderedDocument
+from ..forms import HOUSE_STYLE
+from . import RenderedDocument
 from .docx_package import reproducible_zip, stamp_core_properties
 from .docx_revisions import KINDS, Revisions
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
@@ -481,7 +483,7 @@ def _meta(root: etree._Element, name: str) -> str:
     return meta.get("content", "") if meta is not None else ""
 
 
-def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
+def _body_xml(root: etree._Element, text_width: Length, target: WordDocument, house_style: Path
               ) -> tuple[Markup, list[_Section]]:
     """The body as WordprocessingML paragraphs and tables, built with python-docx, and
     the Word sections it is made of.
@@ -491,7 +493,7 @@ def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
     docxcompose, which a body of paragraphs and tables has no use for. Lists that restart
     go into `target`'s numbering, where the paragraphs will refer to them.
     """
-    scratch = docx.Document(HOUSE_STYLE)
+    scratch = docx.Document(house_style)
     body = scratch.element.body
     for element in list(body):
         if element.tag != qn("w:sectPr"):
@@ -506,13 +508,14 @@ def _body_xml(root: etree._Element, text_width: Length, target: WordDocument
 
 class DocxWriter:
     def render(self, doc: RenderedDocument) -> bytes:
-        template = DocxTemplate(HOUSE_STYLE)
+        house_style = doc.forms.path(HOUSE_STYLE)
+        template = DocxTemplate(house_style)
         word = template.get_docx()
         section = word.sections[0]
         text_width = Length(section.page_width - section.left_margin - section.right_margin)
         try:
             root = _root(doc.html)
-            body, sections = _body_xml(root, text_width, word)
+            body, sections = _body_xml(root, text_width, word, house_style)
             article = root.find("body/article")
             bind_scheme(word, (article.get("data-numbering") if article is not None else None)
                         or "decimal")

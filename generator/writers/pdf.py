@@ -16,8 +16,8 @@ from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherRespons
 from .. import fonts
 from ..errors import DealdocsError, RenderError
 from ..findings import Finding, Severity
-from ..templates import TEMPLATES_DIR
-from . import BASE_DIR, PRINT_CSS, RenderedDocument
+from ..forms import PRINT_CSS, Forms
+from . import RenderedDocument
 
 
 class MissingSubsetterError(DealdocsError):
@@ -30,45 +30,55 @@ class MissingSubsetterError(DealdocsError):
 
 
 class RefusedURLError(ValueError):
-    """A document asked for a resource from outside templates/."""
+    """A document asked for a resource from outside its forms."""
 
     def __init__(self, url: str, reason: str):
         self.url = url
         super().__init__(f"refused to fetch {url}: {reason}")
 
 
-class TemplatesOnlyFetcher(URLFetcher):
-    """Fetches files inside templates/ and data: URLs, nothing else.
+class FormsOnlyFetcher(URLFetcher):
+    """Fetches files of the document's forms and data: URLs, nothing else.
 
     WeasyPrint's default fetcher would read any URL a document names: a value such
     as <img src="file:///etc/passwd"> would put that file into the PDF, and an http
-    URL would make the build depend on the network.
+    URL would make the build depend on the network. A file is fetched by its name among
+    the forms, so a firm's stylesheet that names "fonts/..." gets the bundled fonts.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, forms: Forms) -> None:
         # Failing loudly: a font or stylesheet that cannot be read is a broken
         # document, never something to skip with a warning.
         super().__init__(fail_on_errors=True)
+        self.forms = forms
 
     def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        check_url(url)
+        name = check_url(url, self.forms)
+        if name is not None:
+            try:
+                url = self.forms.path(name).as_uri()
+            except FileNotFoundError:
+                pass  # fetched as named, so the error names the file that is missing
         return super().fetch(url, headers)
 
 
-def check_url(url: str) -> None:
-    """Raise RefusedURLError unless `url` is data: or a file inside templates/."""
+def check_url(url: str, forms: Forms) -> str | None:
+    """The name among `forms` of the file `url` names (None for data:); RefusedURLError
+    unless it is data: or a file inside one of the forms' folders."""
     parts = urlsplit(url)
     scheme = parts.scheme.lower()
     if scheme == "data":
-        return
+        return None
     if scheme != "file":
-        raise RefusedURLError(url, "only files inside templates/ may be used")
+        raise RefusedURLError(url, "only files of the document's templates may be used")
     if parts.netloc not in ("", "localhost"):
         raise RefusedURLError(url, "a file on another host")
-    # resolve() follows symlinks and "..", so neither can lead out of templates/.
-    path = Path(unquote(parts.path)).resolve()
-    if not path.is_relative_to(TEMPLATES_DIR.resolve()):
-        raise RefusedURLError(url, f"{path} is outside {TEMPLATES_DIR}")
+    # name_of() resolves symlinks and "..", so neither can lead out of the forms' folders.
+    name = forms.name_of(unquote(parts.path))
+    if name is None:
+        raise RefusedURLError(url, f"{Path(unquote(parts.path)).resolve()} is outside the "
+                                   f"templates ({', '.join(f.label for f in forms.folders)})")
+    return name
 
 
 def _pdf_date(doc: RenderedDocument) -> pydyf.String:
@@ -76,8 +86,9 @@ def _pdf_date(doc: RenderedDocument) -> pydyf.String:
 
 
 @functools.cache
-def _print_setup() -> tuple[TemplatesOnlyFetcher, FontConfiguration, CSS]:
-    """The fetcher, the fonts and the print stylesheet, prepared once per process.
+def _print_setup(forms: Forms) -> tuple[FormsOnlyFetcher, FontConfiguration, CSS, str]:
+    """The fetcher, the fonts, the print stylesheet and its folder (the documents' base
+    URL), prepared once per process and set of forms.
 
     Reading print.css and registering its fonts costs a fifth of a second, as much as
     writing a one-page document. Sharing them gives the same bytes as a fresh set for each
@@ -89,15 +100,16 @@ def _print_setup() -> tuple[TemplatesOnlyFetcher, FontConfiguration, CSS]:
     fonts.require_fonts()
     if harfbuzz_subset is None:
         raise MissingSubsetterError()
-    fetcher = TemplatesOnlyFetcher()
+    fetcher = FormsOnlyFetcher(forms)
     font_config = FontConfiguration()
-    css = CSS(filename=str(PRINT_CSS), url_fetcher=fetcher, font_config=font_config)
-    return fetcher, font_config, css
+    stylesheet = forms.path(PRINT_CSS)
+    css = CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=font_config)
+    return fetcher, font_config, css, stylesheet.parent.as_uri() + "/"
 
 
 class PdfWriter:
     def render(self, doc: RenderedDocument) -> bytes:
-        fetcher, font_config, css = _print_setup()
+        fetcher, font_config, css, base_url = _print_setup(doc.forms)
 
         def finish(_document: object, pdf: pydyf.PDF) -> None:
             # The dates come from the term sheet, not the clock, so that the same
@@ -108,7 +120,7 @@ class PdfWriter:
             pdf.info["ModDate"] = _pdf_date(doc)
 
         try:
-            html = HTML(string=doc.html, base_url=BASE_DIR.as_uri() + "/", url_fetcher=fetcher)
+            html = HTML(string=doc.html, base_url=base_url, url_fetcher=fetcher)
             return html.write_pdf(
                 stylesheets=[css],
                 font_config=font_config,
@@ -118,8 +130,9 @@ class PdfWriter:
         except FatalURLFetchingError as error:
             cause = error.__cause__
             if isinstance(cause, RefusedURLError):
-                finding = ("pdf.refused-url", str(cause), "documents may only use files inside templates/")
-            else:  # a file inside templates/ that cannot be read
+                finding = ("pdf.refused-url", str(cause),
+                           "documents may only use files of their templates")
+            else:  # a file of the forms that cannot be read
                 finding = ("pdf.fetch-failed", f"{error}: {cause}", "add the file or remove the reference")
             code, message, fix = finding
             raise RenderError([Finding(code, Severity.ERROR, None, doc.name, message, fix)]) from cause
