@@ -93,11 +93,6 @@ class Forms:
                     found[name] = path
         return dict(sorted(found.items()))
 
-    def overridden(self) -> dict[str, Folder]:
-        """The forms a firm folder gives in place of the bundled ones (or adds), by name."""
-        return {name: self.origin(name) for name in self.files()
-                if self.origin(name) is not BUNDLED}
-
     def _stems(self, folder: str) -> list[str]:
         prefix = f"{folder}/"
         return sorted(name.removeprefix(prefix).removesuffix(".html.j2")
