@@ -8,14 +8,14 @@ exist, ids given twice); only when every reference resolves are the figures deri
 from __future__ import annotations
 
 import difflib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterable, Iterator
 from decimal import Decimal
 
 from .calculations import additional_warrant_shares, column_total
 from .deal import Deal, collective_names
 from .findings import Finding, Severity
 from .fonts import describe, uncovered_characters
-from .formatting import money, percent, shares
+from .formatting import money, percent, price, shares
 from .loader import PathKey, SourceMap, format_path
 from .model import TermSheet
 from .forms import NOTE_TEMPLATE, Forms
@@ -340,9 +340,9 @@ def _stated_warrant_shares(sheet: TermSheet, deal: Deal, source: SourceMap) -> I
                     f"{shares(stated)} warrant shares are stated, but "
                     f"{percent(closing.warrants.coverage_percent)} of "
                     f"{money(derived.principal[closing_id])} at "
-                    f"{money(closing.notes.conversion_price)}, rounded up, is "
-                    f"{shares(computed)} ({_signed(stated - computed)})",
-                    f"write {computed:,}, or remove the figure to use the derived one")
+                    f"{price(closing.notes.conversion_price)}, rounded up, is "
+                    f"{shares(computed)} ({_signed(stated - computed, shares)})",
+                    f"write {shares(computed)}, or remove the figure to use the derived one")
 
 
 def _stated_totals(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
@@ -368,7 +368,7 @@ def _stated_totals(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[
         yield source.finding(
             "schedule-a.total", path,
             f"the total of {what} is stated as {show(value)}, but the rows add up to "
-            f"{show(computed)} ({_signed(computed - value)})",
+            f"{show(computed)} ({_signed(computed - value, show)})",
             f"write {show(computed)}, or leave the total out to have it computed")
 
 
@@ -385,7 +385,7 @@ def _additional_warrants(sheet: TermSheet, deal: Deal, source: SourceMap) -> Ite
             f"Schedule A's Additional Warrants add up to {shares(total)}, but "
             f"{percent(terms.coverage_percent)} of the "
             f"{shares(exercise.warrant_shares_exercised)} shares exercised is "
-            f"{shares(expected)} ({_signed(total - expected)})",
+            f"{shares(expected)} ({_signed(total - expected, shares)})",
             "correct the lenders' figures or the shares exercised")
 
 
@@ -404,19 +404,19 @@ def _fees(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
     for i, fee in enumerate(sheet.fee_reimbursements):
         if fee.closing is None or fee.lender not in rows:
             continue
-        price = rows[fee.lender].principal.get(fee.closing)
+        purchase = rows[fee.lender].principal.get(fee.closing)
         path: PathKey = ("fee_reimbursements", i, "amount")
-        if price is None:
+        if purchase is None:
             yield source.finding(
                 "fee.no-purchase", ("fee_reimbursements", i, "closing"),
                 f"the reimbursement reduces {fee.lender!r}'s purchase price at closing "
                 f"{fee.closing!r}, but that lender buys nothing there",
                 "name a closing in which the lender buys notes")
-        elif fee.amount > price:
+        elif fee.amount > purchase:
             yield source.finding(
                 "fee.exceeds-price", path,
                 f"the reimbursement {money(fee.amount)} is more than the lender's purchase "
-                f"price {money(price)}", "check the amount")
+                f"price {money(purchase)}", "check the amount")
 
 
 def _dates(sheet: TermSheet, deal: Deal, source: SourceMap) -> Iterator[Finding]:
@@ -530,5 +530,6 @@ def _holdings(sheet: TermSheet, source: SourceMap) -> Iterator[Finding]:
                 f"{shares(outstanding)} outstanding", "check both figures")
 
 
-def _signed(difference: Decimal | int) -> str:
-    return f"{difference:+,}"
+def _signed(difference: Decimal | int, show: Callable) -> str:
+    """A difference in its figures' own format, with its sign: "+90", "-$1"."""
+    return ("-" if difference < 0 else "+") + show(abs(difference))

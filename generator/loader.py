@@ -30,6 +30,9 @@ MAX_VALUES = 50_000
 
 PathKey = tuple[str | int, ...]
 
+START_A_DEAL = "start from `dealdocs new DEAL_ID`, which writes a commented starter"
+"""The fix for a file that holds no term sheet: the README's way to begin a deal."""
+
 # libyaml's parser when PyYAML has it (ten times faster, same nodes and marks).
 _LOADER = getattr(yaml, "CBaseLoader", yaml.BaseLoader)
 
@@ -144,8 +147,7 @@ def parse_yaml(text: str, name: str) -> LoadedYaml:
             "yaml.syntax", Severity.ERROR, Mark(name, line, column), "",
             f"{problem} (column {column})", "fix the YAML syntax at this place")]) from exc
     if root is None:
-        raise _fail(name, 1, "yaml.empty", "the file holds no term sheet",
-                    "start from term_sheets/zoltek-amendment-1.yaml")
+        raise _fail(name, 1, "yaml.empty", "the file holds no term sheet", START_A_DEAL)
     findings: list[Finding] = []
     data = _Builder(source, findings).build(root)
     if findings:

@@ -12,7 +12,7 @@ import pydantic
 
 from .errors import TermSheetError
 from .findings import Finding
-from .loader import PathKey, SourceMap, load_yaml, parse_yaml
+from .loader import START_A_DEAL, PathKey, SourceMap, load_yaml, parse_yaml
 from .model import TermSheet
 from .starter import PLACEHOLDER, placeholders
 
@@ -38,7 +38,7 @@ def _typed(data: object, source: SourceMap) -> LoadedTermSheet:
     if not isinstance(data, dict):
         raise TermSheetError([source.finding(
             "model.shape", (), "the file must be a mapping of sections (deal:, company:, ...)",
-            "start from term_sheets/zoltek-amendment-1.yaml")])
+            START_A_DEAL)])
     unfilled = placeholders(data)
     if unfilled:
         raise TermSheetError([source.finding(

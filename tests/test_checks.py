@@ -66,10 +66,10 @@ def test_seed_schedule_a_total_row_is_caught(write_sheet):
     assert [(f.code, f.path, f.message) for f in errors] == [
         ("schedule-a.total", "schedule_a_totals.principal.third",
          "the total of April Notes I principal is stated as $20,000,000, but the rows add up "
-         "to $19,999,999 (-1)"),
+         "to $19,999,999 (-$1)"),
         ("schedule-a.total", "schedule_a_totals.principal.fourth",
          "the total of April Notes II principal is stated as $10,000,000, but the rows add up "
-         "to $10,000,001 (+1)"),
+         "to $10,000,001 (+$1)"),
         ("schedule-a.total", "schedule_a_totals.warrant_shares.third",
          "the total of April Warrants I warrant shares is stated as 274,316, but the rows add "
          "up to 274,406 (+90)"),

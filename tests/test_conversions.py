@@ -18,6 +18,7 @@ from generator.conversions.record import (Request, plan_conversion, plan_convers
                                           plan_rescission)
 from generator.errors import ConversionError
 from generator.findings import Severity
+from generator.formatting import price
 from generator.pipeline import Prepared, prepare
 from tests.helpers import AMENDMENT_1, replace_once
 
@@ -487,3 +488,22 @@ def test_a_price_changed_after_a_conversion_is_a_warning(zoltek, tmp_path):
 def test_converted_entries_are_conversions(zoltek):
     (c,) = plan_conversions(zoltek, [Request("B1-01", "2006-06-01", "1")], [])
     assert c.entry(DEAL).kind == CONVERSION and c.shares == 1
+
+
+@pytest.mark.parametrize("places", range(1, 7))
+def test_conversion_messages_show_a_price_of_any_places_as_a_price(zoltek, tmp_path, places):
+    """A Conversion Price exact to up to six places (values.PRICE_PLACES): the messages
+    that name one print it in full, never rounded to cents."""
+    adjusted = "12." + "123457"[:places]
+    prepared = variant(tmp_path, (SPLIT[0], SPLIT[1].replace("12.755", adjusted)),
+                       ("  common_stock_par_value: 0.01 ",
+                        "  shares_outstanding: 10,000,000\n  common_stock_par_value: 0.01 "),
+                       ("    legal_name: Rockmore Investment Master Fund, Ltd\n",
+                        "    legal_name: Rockmore Investment Master Fund, Ltd\n"
+                        "    shares_held: 900,000\n"))
+    (message,) = refusal(prepared, Request("B1-01", "2006-09-15", "3,333,333"))
+    shown = price(D(adjusted))  # "$12.10" for one place: cents always
+    assert f"(Section 5(b)(i)) at {shown} a share" in message
+    history = recorded(zoltek, Request("B1-01", "2006-09-15", "1,000"))
+    (finding,) = check_log(prepared, history, "log.sqlite")
+    assert f"the price in effect on that date is now {shown}" in finding.message

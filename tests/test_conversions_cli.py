@@ -364,3 +364,23 @@ def test_help_explains_the_commands():
     assert "dealdocs does not know it" in convert_help
     listing_help = said(invoke("conversions", "--help"))
     assert "--csv" in listing_help and "--write" in listing_help
+
+
+FORMULAS = ['=HYPERLINK("http://example.com/x","y")', "+1+1", "-2+3", "@SUM(A1:A9)",
+            "\tcmd", "\rcmd"]
+
+
+def test_a_user_name_a_spreadsheet_would_run_is_text_in_the_csv(deal):
+    """The log records the OS user name as given; the CSV must not let a spreadsheet run
+    it (OWASP CSV injection): a single quote before it, the cell quoted."""
+    for day, user in enumerate(FORMULAS, start=1):
+        result = invoke("convert", deal, "--note", "B1-01", "--date", f"2006-06-{day:02d}",
+                        "--principal", "1,000", "--yes", "--format", "html", "--out",
+                        deal.parent / "output", env={"LOGNAME": user})
+        assert result.exit_code == 0, result.output
+    listing = invoke("conversions", deal, "--csv").output
+    rows = list(csv.DictReader(io.StringIO(listing)))
+    assert [row["recorded_by"] for row in rows] == ["'" + user for user in FORMULAS]
+    assert '"\'=HYPERLINK(""http://example.com/x"",""y"")"' in listing
+    # The amounts are numbers, written unquoted, so a spreadsheet still sums them.
+    assert [line.split(",")[7] for line in listing.splitlines()[1:3]] == ["1000.00", "1000.00"]

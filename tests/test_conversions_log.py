@@ -19,6 +19,8 @@ import random
 import shutil
 import signal
 import sqlite3
+import subprocess
+import sys
 import time
 import warnings
 from decimal import Decimal as D
@@ -399,3 +401,49 @@ def test_a_run_killed_at_any_moment_leaves_the_log_as_before_or_as_after(log_pla
         check_chain(now, PRINCIPAL)
         seen.add(len(now) - len(before))
     assert seen <= {0, 1}
+
+
+# --- A full disk. ---
+
+FULL_DISK = """
+import resource, signal, sys
+from generator.cli import app
+# No room on the disk: a write to a file fails (EFBIG) instead of the signal killing the run.
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)
+resource.setrlimit(resource.RLIMIT_FSIZE, (0, resource.getrlimit(resource.RLIMIT_FSIZE)[1]))
+app(sys.argv[1:], prog_name="dealdocs")
+"""
+
+
+@pytest.mark.parametrize("existing", [False, True], ids=["new log", "existing log"])
+def test_a_full_disk_is_one_line_and_leaves_no_log_behind(tmp_path, existing):
+    """The run's files cannot grow (RLIMIT_FSIZE, as a full disk, for root too): whether
+    the log exists or is to be made, one line says so, and the folder is as it was."""
+    term_sheet = Path(shutil.copy(AMENDMENT_1, tmp_path / "zoltek-amendment-1.yaml"))
+    log = tmp_path / "zoltek-amendment-1.conversions.sqlite"
+    if existing:
+        opened(str(log)).close()
+    before = {path.name: sha(path) for path in tmp_path.iterdir()}
+    result = subprocess.run(
+        [sys.executable, "-c", FULL_DISK, "convert", str(term_sheet), "--note", "B1-01",
+         "--date", "2006-06-01", "--principal", "1,000", "--yes", "--format", "html",
+         "--out", str(tmp_path / "output")],
+        capture_output=True, text=True, timeout=120, env={**os.environ, "COLUMNS": "400"})
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert "Traceback" not in result.stdout + result.stderr
+    (line,) = [line for line in result.stderr.splitlines() if "conversion log" in line]
+    assert line == (f"{term_sheet}: cannot write the conversion log {log} (disk I/O error); "
+                    "nothing was recorded; free space on the disk that holds it (or check that "
+                    "disk), then run again")
+    assert {path.name: sha(path) for path in tmp_path.iterdir()} == before
+
+
+@pytest.mark.parametrize("text", ["database or disk is full", "disk I/O error",
+                                  'could not extend file "base/5/16384": No space left on device'])
+def test_every_database_says_a_full_disk_the_same_way(tmp_path, text):
+    location = locate(tmp_path / "deal.yaml", DEAL)
+    error = conversion_log._database_error(
+        location, sa.exc.OperationalError("BEGIN IMMEDIATE", {}, Exception(text)))
+    assert str(error) == (f"cannot write the conversion log {location} ({text}); nothing was "
+                          "recorded; free space on the disk that holds it (or check that disk), "
+                          "then run again")

@@ -3,7 +3,6 @@ Conversion Notices and Conversion Schedules written from it."""
 
 from __future__ import annotations
 
-import csv
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -14,6 +13,7 @@ from rich.markup import escape
 from rich.table import Table
 
 from ..build import FORMATS
+from ..csvout import Writer
 from ..deal import Deal
 from ..errors import ConversionError, DealdocsError, LogError
 from ..findings import Finding, Severity
@@ -269,11 +269,11 @@ _ENTRY_COLUMNS = ("id", "note", "note_number", "kind", "rescinds", "rescinded_by
 
 
 def _print_csv(entries: list[Entry]) -> None:
-    out = csv.writer(sys.stdout, lineterminator="\n")
+    out = Writer(sys.stdout)
     out.writerow(_ENTRY_COLUMNS)
     for entry in entries:
         values = {**vars(entry), "recorded_at": entry.recorded_at.isoformat()}
-        out.writerow(["" if values[c] is None else values[c] for c in _ENTRY_COLUMNS])
+        out.writerow(values[c] for c in _ENTRY_COLUMNS)
 
 
 def _entries_table(entries: list[Entry], title: str) -> Table:

@@ -394,9 +394,12 @@ def _create_sqlite(location: LogLocation) -> None:
             os.link(temporary, path)
         except FileExistsError:
             pass  # another run created it first: use that one
-        except OSError as exc:
-            raise LogError(f"cannot create the conversion log {path}: {exc.strerror}",
-                           "check that its folder is writable, or choose another --log") from None
+    except sa.exc.DBAPIError as exc:
+        # As for an existing log (a full disk, say): one line, and no log left behind.
+        raise _database_error(location, exc) from None
+    except OSError as exc:
+        raise LogError(f"cannot create the conversion log {path}: {exc.strerror}",
+                       "check that its folder is writable, or choose another --log") from None
     finally:
         Path(temporary).unlink(missing_ok=True)
 
@@ -466,6 +469,10 @@ def _database_error(location: LogLocation, exc: sa.exc.DBAPIError) -> LogError:
     if "not a database" in text or "malformed" in text:
         return LogError(f"the conversion log {location} is damaged ({text}); it was left as "
                         "it is", _DAMAGED_FIX)
+    if "disk is full" in text or "disk I/O error" in text or "No space left" in text:
+        return LogError(f"cannot write the conversion log {location} ({text}); nothing was "
+                        "recorded", "free space on the disk that holds it (or check that "
+                        "disk), then run again")
     if "readonly" in text or "read-only" in text:
         return LogError(f"the conversion log {location} cannot be written ({text})",
                         "check the file's permissions")
