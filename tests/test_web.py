@@ -417,6 +417,19 @@ def test_any_value_reads_back_as_typed_or_is_refused_with_a_message(value):
         assert reading == {"company": {"notice_address": value, "fax": "x"}}
 
 
+# Issue 18, case 12.
+def test_a_conversion_given_by_the_notes_number_is_shown_recorded(client, folders):
+    fields = form_of(client.get(f"/deals/{SHEET}/conversions").text)
+    recorded = client.post(f"/deals/{SHEET}/conversions", data={
+        **fields, "note": "b1-01", "date": "2006-06-01", "principal": "1,000,000",
+        "action": "record"})
+    assert recorded.status_code == 200 and "Recorded." in recorded.text
+    assert "No conversion recorded" not in recorded.text
+    history = re.search(r'<table class="history">.*?</table>', recorded.text, re.S).group()
+    assert history.count("<tr><td>") == 1 and "B1-01" in history
+    assert '<option value="third-rockmore" selected>' in recorded.text
+
+
 def test_a_builds_page_whose_term_sheet_became_unreadable_says_why(client, folders):
     sheets, _ = folders
     fields = form_of(client.get(f"/deals/{SHEET}").text)

@@ -20,7 +20,8 @@ from ..build import FORMATS, write_documents
 from ..changes.folder import CHANGES
 from ..build.render import render_jobs
 from ..conversions.documents import render_conversion_documents
-from ..conversions.record import Request as Asked, plan_conversions, record_conversions
+from ..conversions.record import (Request as Asked, find_note, note_name, plan_conversions,
+                                  record_conversions)
 from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
 from ..errors import ConversionError, DealdocsError, LogError, RenderError, TermSheetError
@@ -277,6 +278,11 @@ def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Respo
     desk = _desk(request)
     prepared = _prepared(request, sheet)
     deal = prepared.deal
+    note = find_note(prepared, asked["note"]) if asked else None
+    if note is not None:
+        # Named as the form names it, however it was given (its number, B1-01): the form
+        # selects it and the history shows its entries.
+        asked = {**asked, "note": note_name(note)}
     record = asked.get("action") == "record"
     planned, findings, build, message, history = [], [], None, "", []
     try:
