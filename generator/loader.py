@@ -5,6 +5,10 @@ the last of two duplicate keys, turns `NO` into False and `010000` into 4096, an
 money through binary floats. So the document is parsed with `BaseLoader` (every scalar
 stays the text that was written; the model types it) and built here, refusing what a
 term sheet never needs: explicit tags, duplicate keys, runaway aliases and nesting.
+
+This module is the one reader of term-sheet text: the command line and the desk (its
+form, its edits of the text) read files with `read_text` and compose with `compose`,
+so that every reader has the same limits.
 """
 
 from __future__ import annotations
@@ -26,7 +30,10 @@ from .findings import Finding, Mark, Severity
 MAX_FILE_BYTES = 1 << 20
 MAX_DEPTH = 32
 MAX_VALUES = 50_000
-"""Values after alias expansion: far above any real deal, far below an alias bomb."""
+"""Keys and values after alias expansion: far above any real deal (under 1,000), far
+below an alias bomb."""
+NULLS = frozenset({"null", "Null", "NULL", "~"})
+"""What YAML reads, unquoted, as no value at all."""
 
 PathKey = tuple[str | int, ...]
 
@@ -80,6 +87,11 @@ class SourceMap:
         return Finding(code, severity, self.locate(path), format_path(path), message, fix)
 
 
+class Null(str):
+    """A value written as YAML's empty value (`null`, `~` unquoted), kept as it was spelled
+    so that the model can say what was written; quoted, the same text is text."""
+
+
 @dataclass(frozen=True)
 class LoadedYaml:
     data: Any
@@ -88,6 +100,12 @@ class LoadedYaml:
 
 def load_yaml(path: Path) -> LoadedYaml:
     """Read `path` as term-sheet YAML; raise TermSheetError with every problem found."""
+    return parse_yaml(read_text(path), str(path))
+
+
+def read_text(path: Path) -> str:
+    """The text of the term sheet at `path`, read within the limits; TermSheetError if it
+    cannot be read, is too big or is not UTF-8."""
     name = str(path)
     try:
         raw = _read_limited(path, name)
@@ -95,12 +113,11 @@ def load_yaml(path: Path) -> LoadedYaml:
         raise _fail(name, 1, "file.unreadable", f"cannot read the file: {exc.strerror}",
                     "check the path") from exc
     try:
-        text = raw.decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise _fail(name, line, "yaml.encoding", "the file is not UTF-8 text",
                     "save it as UTF-8") from exc
-    return parse_yaml(text, name)
 
 
 def _read_limited(path: Path, name: str) -> bytes:
@@ -136,16 +153,7 @@ def _too_big(name: str, what: str) -> TermSheetError:
 def parse_yaml(text: str, name: str) -> LoadedYaml:
     """Parse YAML text named `name` (used in messages) into plain data and its source map."""
     source = SourceMap(name, sha256=hashlib.sha256(text.encode("utf-8")).hexdigest(), text=text)
-    try:
-        _check_shape(text, name)
-        root = yaml.compose(text, Loader=_LOADER)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
-        problem = exc.problem or exc.context or "not valid YAML"
-        raise TermSheetError([Finding(
-            "yaml.syntax", Severity.ERROR, Mark(name, line, column), "",
-            f"{problem} (column {column})", "fix the YAML syntax at this place")]) from exc
+    root = compose(text, name)
     if root is None:
         raise _fail(name, 1, "yaml.empty", "the file holds no term sheet", START_A_DEAL)
     findings: list[Finding] = []
@@ -155,18 +163,83 @@ def parse_yaml(text: str, name: str) -> LoadedYaml:
     return LoadedYaml(data, source)
 
 
+def compose(text: str, name: str) -> yaml.Node | None:
+    """The node tree of term-sheet text named `name` (None if it holds no document);
+    TermSheetError if it is too big, nests or expands past the limits, or is not YAML.
+    Within the limits, a walk of the tree that follows its aliases stays small."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        raise _too_big(name, f"the text is {size:,} bytes")
+    try:
+        _check_shape(text, name)
+        return yaml.compose(text, Loader=_LOADER)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line, column = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        problem = exc.problem or exc.context or "not valid YAML"
+        raise TermSheetError([Finding(
+            "yaml.syntax", Severity.ERROR, Mark(name, line, column), "",
+            f"{problem} (column {column})", "fix the YAML syntax at this place")]) from exc
+    except yaml.reader.ReaderError as exc:
+        # Found by the character itself: libyaml counts its position in bytes, PyYAML in
+        # characters.
+        line = text[:text.find(chr(exc.character))].count("\n") + 1
+        raise _fail(name, line, "yaml.character", f"the file contains the character "
+                    f"U+{exc.character:04X}, which YAML does not allow ({exc.reason})",
+                    "remove it, or retype the value") from exc
+
+
+@dataclass
+class _Open:
+    """A mapping or list being read: its anchor, the count of values before it, and the
+    deepest level reached inside it (through aliases too)."""
+
+    anchor: str | None
+    before: int
+    deepest: int
+
+
 def _check_shape(text: str, name: str) -> None:
-    """Refuse runaway nesting and alias expansion from the event stream, before building."""
-    depth = 0
+    """Refuse runaway nesting and alias expansion from the event stream, before composing.
+
+    An alias counts as what it refers to: its values, and its levels below the alias's own
+    (aliases of aliases nest too), so that nothing that follows aliases can blow up."""
+    depth = values = 0
+    sizes: dict[str, int] = {}  # by anchor: its values, counted as for `values`
+    heights: dict[str, int] = {}  # by anchor: its levels, itself included
+    stack: list[_Open] = []
     for event in yaml.parse(text, Loader=_LOADER):
-        if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
-            depth += 1
-            if depth > MAX_DEPTH:
-                raise _fail(name, event.start_mark.line + 1, "yaml.depth",
-                            f"values are nested more than {MAX_DEPTH} levels deep",
-                            "a term sheet needs a few levels; check the indentation")
-        elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+        reach = depth
+        if isinstance(event, yaml.AliasEvent):
+            values += sizes.get(event.anchor, 1)
+            reach = depth + heights.get(event.anchor, 0)
+        elif isinstance(event, yaml.ScalarEvent):
+            values += 1
+            if event.anchor:
+                sizes[event.anchor], heights[event.anchor] = 1, 0
+        elif isinstance(event, yaml.CollectionStartEvent):
+            values += 1
+            depth = reach = depth + 1
+            stack.append(_Open(event.anchor, values - 1, depth))
+        elif isinstance(event, yaml.CollectionEndEvent):
+            closed = stack.pop()
+            if closed.anchor:
+                sizes[closed.anchor] = values - closed.before
+                heights[closed.anchor] = closed.deepest - depth + 1
             depth -= 1
+            reach = closed.deepest
+        if reach > MAX_DEPTH:
+            raise _fail(name, event.start_mark.line + 1, "yaml.depth",
+                        f"values are nested more than {MAX_DEPTH} levels deep (each alias "
+                        "counts as what it refers to)",
+                        "a term sheet needs a few levels; check the indentation")
+        if values > MAX_VALUES:
+            raise _fail(name, event.start_mark.line + 1, "yaml.aliases",
+                        f"the document expands to more than {MAX_VALUES:,} keys and values "
+                        "(each alias counts as what it refers to)",
+                        "write the values out instead of nesting aliases")
+        if stack:
+            stack[-1].deepest = max(stack[-1].deepest, reach)
 
 
 class _Builder:
@@ -175,7 +248,6 @@ class _Builder:
     def __init__(self, source: SourceMap, findings: list[Finding]):
         self.source = source
         self.findings = findings
-        self.values = 0
 
     def build(self, root: yaml.Node) -> Any:
         return self._node(root, ())
@@ -188,12 +260,6 @@ class _Builder:
         return Mark(self.source.file, node.start_mark.line + 1, node.start_mark.column + 1)
 
     def _node(self, node: yaml.Node, path: PathKey) -> Any:
-        self.values += 1
-        if self.values > MAX_VALUES:
-            raise TermSheetError([Finding(
-                "yaml.aliases", Severity.ERROR, self._mark(node), format_path(path),
-                f"the document expands to more than {MAX_VALUES:,} values (aliases that "
-                "refer to aliases)", "write the values out instead of nesting aliases")])
         self.source.marks.setdefault(path, self._mark(node))
         if node.tag not in _PLAIN_TAGS:
             self._error(node, "yaml.tag", path, f"the tag {node.tag!r} is not allowed",
@@ -245,7 +311,7 @@ class _Builder:
                             f"({unicodedata.name(char, 'control')})",
                             "retype the value without it")
                 break
-        return text
+        return Null(text) if not node.style and text in NULLS else text
 
 
 def _fail(file: str, line: int, code: str, message: str, fix: str) -> TermSheetError:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import types
 import typing
 from dataclasses import dataclass
+from decimal import Decimal
 from pathlib import Path
 
 import pydantic
@@ -89,23 +91,35 @@ def _describe(value: object) -> str:
 
 def _allowed_keys(path: PathKey) -> list[str]:
     """The keys the model accepts at `path`, for "did you mean" suggestions."""
-    annotation: object = TermSheet
-    for part in path:
-        annotation = _unwrap(annotation)
-        if isinstance(part, int) or not _is_model(annotation):
-            annotation = _item_type(annotation)
-            if isinstance(part, int):
-                continue
-        if _is_model(annotation):
-            field = annotation.model_fields.get(part) or next(
-                (f for f in annotation.model_fields.values() if f.alias == part), None)
-            if field is None:
-                return []
-            annotation = field.annotation
-    annotation = _unwrap(annotation)
+    annotation = _annotation(path)
     if not _is_model(annotation):
         return []
     return sorted(field.alias or name for name, field in annotation.model_fields.items())
+
+
+def holds_text(path: PathKey) -> bool:
+    """Whether the model reads the value at `path` as text (a name, an id, a title), not
+    as a figure, a date or a flag, which a term sheet writes as YAML would type them. True
+    where the model has no value at `path`."""
+    annotation = _annotation(path)
+    return not (isinstance(annotation, type) and issubclass(annotation, (Decimal, int, dt.date)))
+
+
+def _annotation(path: PathKey) -> object:
+    """The type the model gives the value at `path`; None where it has none."""
+    annotation: object = TermSheet
+    for part in path:
+        if _is_model(annotation) and isinstance(part, str):
+            field = annotation.model_fields.get(part) or next(
+                (f for f in annotation.model_fields.values() if f.alias == part), None)
+            if field is None:
+                return None
+            annotation = _unwrap(field.annotation)
+        elif typing.get_origin(annotation) in (list, tuple, dict):
+            annotation = _unwrap(typing.get_args(annotation)[-1])
+        else:
+            return None
+    return annotation
 
 
 def _is_model(annotation: object) -> bool:
@@ -113,14 +127,10 @@ def _is_model(annotation: object) -> bool:
 
 
 def _unwrap(annotation: object) -> object:
-    """`X | None` -> X."""
+    """`X | None` -> X; `Annotated[X, ...]` -> X."""
+    if typing.get_origin(annotation) is typing.Annotated:
+        return _unwrap(typing.get_args(annotation)[0])
     if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
         options = [arg for arg in typing.get_args(annotation) if arg is not type(None)]
-        return options[0] if len(options) == 1 else annotation
+        return _unwrap(options[0]) if len(options) == 1 else annotation
     return annotation
-
-
-def _item_type(annotation: object) -> object:
-    """`list[X]` -> X; `dict[K, X]` -> X."""
-    args = typing.get_args(annotation)
-    return _unwrap(args[-1]) if args else annotation

@@ -14,6 +14,8 @@ from typing import Annotated, Any
 
 from pydantic import AfterValidator, BeforeValidator, Field, PlainSerializer, WithJsonSchema
 
+from .loader import Null
+
 # Whole numbers as written: digits grouped in threes by commas (20,000,000), or not
 # grouped at all (20000000); no leading zero, no underscores. A figure grouped any other
 # way (0,020,000,000 or 20_000_000_) is a typo until shown otherwise.
@@ -37,14 +39,11 @@ MAX_SHARES = 10**12 - 1
 MAX_COUNT = 1000  # days, months, installments: 1,000 months is 83 years
 
 
-_NULLS = frozenset({"null", "Null", "NULL", "~"})
-
-
 def _text(value: Any, what: str) -> str:
+    if isinstance(value, Null):
+        raise ValueError(f"{value!r} is YAML's empty value; write {what}, or leave the key "
+                         "out")
     if isinstance(value, str):
-        if value.strip() in _NULLS:
-            raise ValueError(f"{value.strip()!r} is YAML's empty value; write {what}, or leave "
-                             "the key out")
         return value.strip()
     if value is None:
         raise ValueError(f"{what} is missing a value")

@@ -1,24 +1,34 @@
 """Fuzzing (issue 11): term sheets made by mutating the bundled ones (values, types,
 structure) never make `validate` or `render` fail with a traceback, and `render` never
-writes outside its output folder.
+writes outside its output folder. The deal desk (issue 18) gets the same term sheets, and
+hostile ones, in its folder: every page and the live check answer with a message, never
+an error of the server, within bounded memory.
 
-`make test` runs 500 examples; DEALDOCS_FUZZ_EXAMPLES=20000 make test runs a longer hunt.
+`make test` runs 500 examples (the desk 60); DEALDOCS_FUZZ_EXAMPLES=20000 and
+DEALDOCS_DESK_FUZZ_EXAMPLES=2000 make test run a longer hunt.
 """
 
 from __future__ import annotations
 
+import html
 import os
+import re
 import shutil
 
 import yaml
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
+from starlette.testclient import TestClient
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.loader import MAX_FILE_BYTES
+from generator.web.app import create_app
 from tests.helpers import AMENDMENT_1, AMENDMENT_2
+from tests.memory import memory_cap
 
 EXAMPLES = int(os.environ.get("DEALDOCS_FUZZ_EXAMPLES", "500"))
+DESK_EXAMPLES = int(os.environ.get("DEALDOCS_DESK_FUZZ_EXAMPLES", "60"))
 BASES = [yaml.load(sheet.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
          for sheet in (AMENDMENT_2, AMENDMENT_1)]
 runner = CliRunner()
@@ -109,4 +119,72 @@ def test_mutated_term_sheets_get_messages_and_write_only_into_the_output_folder(
         assert result.exception is None or isinstance(result.exception, SystemExit), (
             result.output)
         assert {p.name for p in root.iterdir()} <= {"deal.yaml", "out"}
+    shutil.rmtree(root)
+
+
+# Files no mutation of a term sheet makes: past the loader's limits, or not text.
+HOSTILE = [
+    ("a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{b}: &{b} [{', '.join([f'*{a}'] * 9)}]\n" for a, b in zip("abcdefgh", "bcdefghi"))
+     ).encode(),
+    b"deal: " + b"[" * 10_000 + b"]" * 10_000 + b"\n",
+    b"deal:\n" + b"".join(b"  " * level + b"x:\n" for level in range(1, 200)),
+    b"# " + b"x" * MAX_FILE_BYTES + b"\n",
+    b"deal:\n  title: Caf\xe9\n", b"deal: \x01\n", b"\xef\xbb\xbfdeal: {}\n", b"", b"- x\n",
+]
+# What breaks YAML's structure when it is put in at a random place.
+YAML_BITS = [":", ": ", "- ", "\n", "\n  ", "[", "]", "{", "}", "&a ", "*a", "!!str ", "'", '"',
+             " #", "|\n", ">\n", "\t", "? ", "---\n", "...\n", "%YAML 1.1\n", "<<: *a\n"]
+
+
+@st.composite
+def edited(draw) -> bytes:
+    """A mutated term sheet's text, with YAML's own characters put in at random places."""
+    text = yaml.safe_dump(draw(mutations()), allow_unicode=True, sort_keys=False)
+    for _ in range(draw(st.integers(0, 3))):
+        at = draw(st.integers(0, len(text)))
+        text = text[:at] + draw(st.sampled_from(YAML_BITS) | texts) + text[at:]
+    return text.encode("utf-8")
+
+
+def _choose(data: st.DataObject, pattern: str, page: str, *always: str) -> str | None:
+    """One of what `pattern` finds on the page (or of `always`), drawn by hypothesis."""
+    found = [*always, *(html.unescape(match) for match in re.findall(pattern, page))]
+    return data.draw(st.sampled_from(found)) if found else None
+
+
+@settings(max_examples=DESK_EXAMPLES, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture,
+                                 HealthCheck.data_too_large])
+@given(file=st.one_of(edited(), st.sampled_from(HOSTILE)), value=texts, data=st.data())
+def test_the_desk_answers_mutated_term_sheets_with_pages(tmp_path_factory, file, value, data):
+    root = tmp_path_factory.mktemp("desk")
+    sheets = root / "term_sheets"
+    sheets.mkdir()
+    (sheets / "deal.yaml").write_bytes(file)
+    pages = []
+    with memory_cap(), TestClient(create_app(sheets, root / "out"),
+                                  base_url="http://127.0.0.1:8000") as client:
+        pages.append(client.get("/"))
+        opened = client.get("/deals/deal.yaml")
+        pages.append(opened)
+        if opened.status_code == 200:
+            form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"',
+                                   opened.text))
+            field = _choose(data, r'name="(v:[^"]*)"', opened.text)
+            changed = {**form, **({field: value} if field else {})}
+            pages.append(client.post("/deals/deal.yaml/check", data=changed))
+            preview = _choose(data, r'href="(/deals/deal\.yaml/preview/[^"]*)"', opened.text)
+            if preview:
+                pages.append(client.get(preview))
+            pages.append(client.get("/deals/deal.yaml/conversions"))
+            operation = _choose(data, r'name="op" value="([^"]*)"', opened.text, "")
+            pages.append(client.post("/deals/deal.yaml", data={**changed, "op": operation},
+                                     follow_redirects=False))
+            pages.append(client.get("/deals/deal.yaml"))
+            pages.append(client.get("/"))
+    for page in pages:
+        event(f"{page.request.method} answers {page.status_code}")
+        assert page.status_code in (200, 303, 400, 404, 409), page.text
+        assert "Traceback" not in page.text
     shutil.rmtree(root)

@@ -65,6 +65,48 @@ def test_absurd_nesting_is_refused():
     assert caught.value.findings[0].code == "yaml.depth"
 
 
+def test_aliases_of_aliases_count_as_the_levels_they_refer_to():
+    # Each alias brings 30 levels; nested, they would be 1,200 deep (RecursionError).
+    lines = ["a0: &a0 " + "[" * 30 + "x" + "]" * 30]
+    lines += [f"a{n}: &a{n} " + "[" * 30 + f"*a{n - 1}" + "]" * 30 for n in range(1, 40)]
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("\n".join(lines) + "\n", "t.yaml")
+    assert [(f.code, f.mark.line) for f in caught.value.findings] == [("yaml.depth", 2)]
+
+
+def test_aliases_within_the_limits_are_read():
+    loaded = parse_yaml("a: &a [[x]]\nb: [*a, *a]\n", "t.yaml")
+    assert loaded.data == {"a": [["x"]], "b": [[["x"]], [["x"]]]}
+
+
+def test_text_past_the_size_limit_is_refused_as_a_file_is():
+    # The desk's form and its live check hand the loader text, not a file.
+    from generator.loader import MAX_FILE_BYTES
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("deal: " + "é" * (MAX_FILE_BYTES // 2), "t.yaml")
+    assert caught.value.findings[0].format() == (
+        f"t.yaml:1: error: the text is {6 + MAX_FILE_BYTES:,} bytes; a term sheet is at most "
+        f"{MAX_FILE_BYTES:,}; check that this is the term sheet you meant [yaml.size]")
+
+
+def test_a_character_yaml_does_not_allow_is_an_error_at_its_line():
+    with pytest.raises(TermSheetError) as caught:
+        parse_yaml("deal:\n  title: Ωmega\x01\n", "t.yaml")
+    assert caught.value.findings[0].format() == (
+        "t.yaml:2: error: the file contains the character U+0001, which YAML does not allow "
+        "(control characters are not allowed); remove it, or retype the value [yaml.character]")
+
+
+def test_null_unquoted_is_yaml_s_empty_value_and_quoted_is_text(amendment_1_text):
+    for written, read in (("'null'", "null"), ('"~"', "~"), ("' NULL '", "NULL")):
+        loaded = parse_term_sheet(replace_once(amendment_1_text, "short_name: Rockmore",
+                                               f"short_name: {written}"))
+        assert loaded.sheet.lenders[0].short_name == read
+    for written in ("null", "~", "NULL"):
+        assert [f"'{written}' is YAML's empty value" in m for m in messages(replace_once(
+            amendment_1_text, "short_name: Rockmore", f"short_name: {written}"))] == [True]
+
+
 def test_oversized_file_is_refused_without_reading_it(tmp_path):
     from generator.loader import MAX_FILE_BYTES, load_yaml
     path = tmp_path / "big.yaml"

@@ -10,12 +10,19 @@ import subprocess
 import sys
 
 import pytest
+import ruamel.yaml
+import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from starlette.testclient import TestClient
 
+from generator.loader import MAX_FILE_BYTES, parse_yaml
+from generator.termsheet import parse_term_sheet
 from generator.web.app import create_app
 from generator.web.source import (SourceEditError, add_item, move_item, parse_path,
-                                  remove_item, set_values)
-from tests.helpers import AMENDMENT_1
+                                  remove_item, scalars, set_values)
+from tests.helpers import AMENDMENT_1, replace_once
+from tests.memory import memory_cap
 
 SHEET = AMENDMENT_1.name
 
@@ -64,6 +71,13 @@ def test_list_edits_keep_the_comments_and_layout_of_the_rest():
     assert remove_item(grown, parse_path("market.eligible_markets[4]")) == before
     with pytest.raises(SourceEditError, match="not in this term sheet"):
         remove_item(before, parse_path("lenders[40]"))
+
+
+def test_a_list_edit_takes_every_value_as_written_even_an_impossible_date():
+    before = replace_once(AMENDMENT_1.read_text(encoding="utf-8"),
+                          "material_debt_threshold: 350,000", "material_debt_threshold: 2006-02-30")
+    grown = add_item(before, parse_path("market.eligible_markets"))
+    assert remove_item(grown, parse_path("market.eligible_markets[4]")) == before
 
 
 def test_saving_the_form_writes_only_the_changed_value(client, folders):
@@ -176,6 +190,13 @@ def test_a_term_sheet_that_is_not_yaml_still_opens_with_its_finding(client, fold
     assert "1 error" in client.get("/").text
 
 
+def test_a_list_or_mapping_as_a_key_still_opens_with_its_finding(client, folders):
+    sheets, _ = folders
+    (sheets / "keyed.yaml").write_text("deal:\n  {{ 7*7 }}: x\n  [a]: y\n", encoding="utf-8")
+    page = client.get("/deals/keyed.yaml")
+    assert page.status_code == 200 and "a key must be plain text" in page.text
+
+
 def test_a_conversion_is_shown_before_it_is_recorded(client, folders):
     sheets, _ = folders
     page = client.get(f"/deals/{SHEET}/conversions")
@@ -282,3 +303,141 @@ def test_the_binders_are_built_from_the_desk_and_served_from_their_folders(clien
     for closing, file in (("third", "..%2Fmanifest.json"), ("versions", "index.json"),
                           ("fifth", "binder.pdf")):
         assert client.get(f"/deals/{SHEET}/binders/{closing}/{file}").status_code == 404
+
+
+def _bomb(levels: int = 9) -> str:
+    """Ten lines that expand to 9**9 values."""
+    lines = ["a: &a [x, x, x, x, x, x, x, x, x]"]
+    for level in range(1, levels):
+        previous, name = chr(ord("a") + level - 1), chr(ord("a") + level)
+        lines.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+# Issue 18, case 1: the desk read term sheets without the loader's limits.
+@pytest.mark.parametrize(("text", "said"), [
+    (_bomb(), "expands to more than 50,000 keys and values"),
+    ("deal: " + "[" * 10_000 + "]" * 10_000 + "\n", "nest")], ids=["alias-bomb", "deep-nesting"])
+def test_a_bomb_or_deep_nesting_is_a_page_with_its_message_in_bounded_memory(
+        client, folders, text, said):
+    sheets, _ = folders
+    (sheets / "hostile.yaml").write_text(text, encoding="utf-8")
+    with memory_cap():
+        page = client.get("/deals/hostile.yaml")
+        assert page.status_code == 200 and said in page.text
+        fields = form_of(page.text)
+        checked = client.post("/deals/hostile.yaml/check", data={**fields, "v:a": "y"})
+        assert checked.status_code == 400 and said in checked.json()["error"]
+        saved = client.post("/deals/hostile.yaml", data={**fields, "v:a": "y", "op": ""})
+        assert saved.status_code == 400 and said in saved.text
+        assert "1 error" in client.get("/").text
+    assert (sheets / "hostile.yaml").read_text(encoding="utf-8") == text
+
+
+# Issue 18, case 5.
+def test_a_file_too_big_or_not_utf8_is_listed_with_its_error(client, folders):
+    sheets, _ = folders
+    (sheets / "big.yaml").write_bytes(b"#" * (MAX_FILE_BYTES + 1))
+    (sheets / "latin1.yaml").write_bytes(b"deal:\n  title: Caf\xe9\n")
+    home = client.get("/")
+    assert home.status_code == 200
+    assert f"the file is {MAX_FILE_BYTES + 1:,} bytes; a term sheet is at most" in home.text
+    assert "the file is not UTF-8 text" in home.text and SHEET in home.text
+    opened = client.get("/deals/latin1.yaml")
+    assert opened.status_code == 409 and opened.text == (
+        f"{sheets / 'latin1.yaml'}:2: error: the file is not UTF-8 text; save it as UTF-8 "
+        "[yaml.encoding]")
+
+
+def test_a_save_past_the_loaders_size_limit_is_refused_and_nothing_written(client, folders):
+    sheets, _ = folders
+    before = (sheets / SHEET).read_text(encoding="utf-8")
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    half = "x" * (MAX_FILE_BYTES // 2)
+    refused = client.post(f"/deals/{SHEET}", data={
+        **fields, "v:company.legal_name": half, "v:company.short_name": half, "op": ""})
+    assert refused.status_code == 400
+    assert f"a term sheet is at most {MAX_FILE_BYTES:,}" in refused.text
+    assert (sheets / SHEET).read_text(encoding="utf-8") == before
+    # A list item added copies the last one: that too must stay within the limit.
+    big = before.replace("legal_name: Midsummer Investment Ltd.", f"legal_name: {half}")
+    (sheets / SHEET).write_text(big, encoding="utf-8")
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    refused = client.post(f"/deals/{SHEET}", data={**fields, "op": "add:lenders"})
+    assert refused.status_code == 400
+    assert f"a term sheet is at most {MAX_FILE_BYTES:,}" in refused.text
+    assert (sheets / SHEET).read_text(encoding="utf-8") == big
+
+
+# Issue 18, case 11: written back, each value reads as typed, to the loader and to YAML.
+ROUND_TRIP = ["null", "Null", "NULL", "~", "", " ", "true", "False", "yes", "No", "on",
+              "OFF", "y", "n", "123", "-1", "0x1F", "0o17", "010", "1e3", "1_000", ".inf",
+              ".NaN", "12:30", "2006-06-01", "=", "<<", " leading", "trailing ", "a #b", "#a",
+              "a: b", "a:b", "- a", "-", "? a", "[a]", "{a: b}", "a, b", "&a", "*a", "!a",
+              "!!str a", "%a", "@a", "`a", "'a'", '"a"', "a'b", 'a"b', "|", ">", "a\tb",
+              "\\", "a\\nb", "Ωmega", "北京", "--- a", "...", "a ]", "{{ 7*7 }}", "{[a]: b}"]
+
+
+@pytest.mark.parametrize("value", ROUND_TRIP)
+def test_a_value_written_from_the_form_reads_back_as_typed(value):
+    before = AMENDMENT_1.read_text(encoding="utf-8")
+    after = set_values(before, {("company", "notice_address"): value})
+    for reading in (yaml.safe_load(after), ruamel.yaml.YAML(typ="safe").load(after),
+                    parse_yaml(after, "t.yaml").data):
+        assert reading["company"]["notice_address"] == value
+    if value.strip():
+        assert parse_term_sheet(after).sheet.company.notice_address == value.strip()
+
+
+@pytest.mark.parametrize(("path", "value", "written"), [
+    ("closings[0].notes.aggregate_principal", "20,000,001", "20,000,001"),
+    ("closings[0].notes.aggregate_principal", "20000001", "20000001"),
+    ("closings[0].notes.aggregate_principal", "null", '"null"'),
+    ("deal.date", "2006-06-01", "2006-06-01"),
+    ("deal.id", "true", '"true"'),
+    ("lenders[1].administrative_agent", "false", "false")])
+def test_a_figure_date_or_flag_keeps_its_plain_spelling(path, value, written):
+    before = AMENDMENT_1.read_text(encoding="utf-8")
+    scalar = scalars(before)[parse_path(path)]
+    after = set_values(before, {parse_path(path): value})
+    assert after == before[:scalar.start] + written + before[scalar.end:]
+
+
+@settings(max_examples=200, deadline=None)
+@given(value=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\r\n"),
+                     max_size=12))
+def test_any_value_reads_back_as_typed_or_is_refused_with_a_message(value):
+    before = "company:\n  notice_address: x  # where notices go\n  fax: x\n"
+    try:
+        after = set_values(before, {("company", "notice_address"): value})
+    except SourceEditError as exc:
+        assert "cannot be written here" in str(exc)
+        return
+    for reading in (yaml.safe_load(after), ruamel.yaml.YAML(typ="safe").load(after)):
+        assert reading == {"company": {"notice_address": value, "fax": "x"}}
+
+
+# Issue 18, case 12.
+def test_a_conversion_given_by_the_notes_number_is_shown_recorded(client, folders):
+    fields = form_of(client.get(f"/deals/{SHEET}/conversions").text)
+    recorded = client.post(f"/deals/{SHEET}/conversions", data={
+        **fields, "note": "b1-01", "date": "2006-06-01", "principal": "1,000,000",
+        "action": "record"})
+    assert recorded.status_code == 200 and "Recorded." in recorded.text
+    assert "No conversion recorded" not in recorded.text
+    history = re.search(r'<table class="history">.*?</table>', recorded.text, re.S).group()
+    assert history.count("<tr><td>") == 1 and "B1-01" in history
+    assert '<option value="third-rockmore" selected>' in recorded.text
+
+
+def test_a_builds_page_whose_term_sheet_became_unreadable_says_why(client, folders):
+    sheets, _ = folders
+    fields = form_of(client.get(f"/deals/{SHEET}").text)
+    started = client.post(f"/deals/{SHEET}/build", data={
+        "csrf": fields["csrf"], "step": "render", "kind": "schedule-a", "format": "html"},
+        follow_redirects=False)
+    (sheets / SHEET).write_bytes(b"\xff")
+    page = client.get(started.headers["location"])
+    assert page.status_code == 409 and "the file is not UTF-8 text" in page.text
+    (sheets / SHEET).unlink()
+    assert client.get(started.headers["location"]).status_code == 404

@@ -16,7 +16,7 @@ from ..changes.folder import CHANGES
 from ..conversions.session import opened_log
 from ..errors import DealdocsError, TermSheetError
 from ..findings import Finding, errors
-from ..loader import MAX_FILE_BYTES
+from ..loader import compose, read_text
 from ..pipeline import Prepared, prepare_text
 from .source import digest
 
@@ -58,7 +58,7 @@ class Checked:
 
 @dataclass(frozen=True)
 class Summary:
-    sheet: Sheet
+    name: str
     checked: Checked
     deal_id: str | None
     last_build: dt.datetime | None
@@ -79,17 +79,12 @@ class Desk:
                       and not path.is_symlink())
 
     def sheet(self, name: str) -> Sheet:
-        """The term sheet `name` of the folder; NotFound for any other name."""
+        """The term sheet `name` of the folder; NotFound for any other name, TermSheetError
+        if it cannot be read as the loader reads it (too big, not UTF-8)."""
         if name not in self.names():
             raise NotFound(f"there is no term sheet {name!r} in {self.folder}")
         path = self.folder / name
-        raw = path.read_bytes()
-        if len(raw) > MAX_FILE_BYTES:
-            raise NotFound(f"{name} is over {MAX_FILE_BYTES:,} bytes: not a term sheet")
-        try:
-            return Sheet(name, path, raw.decode("utf-8"))
-        except UnicodeDecodeError:
-            raise NotFound(f"{name} is not UTF-8 text; save it as UTF-8") from None
+        return Sheet(name, path, read_text(path))
 
     def check(self, sheet: Sheet, text: str | None = None) -> Checked:
         try:
@@ -99,17 +94,26 @@ class Desk:
         return Checked(prepared, prepared.findings)
 
     def summary(self, name: str) -> Summary:
-        sheet = self.sheet(name)
+        try:
+            sheet = self.sheet(name)
+        except TermSheetError as exc:
+            return Summary(name, Checked(None, exc.findings), None, None, None)
         checked = self.check(sheet)
         deal_id = checked.prepared.sheet.deal.id if checked.prepared else None
-        return Summary(sheet, checked, deal_id, self._last_build(deal_id),
+        return Summary(name, checked, deal_id, self._last_build(deal_id),
                        self._conversions(sheet, checked.prepared))
 
     def save(self, sheet: Sheet, text: str, loaded_sha256: str) -> None:
         """Write `text` as the term sheet, if it is still the one the form was made from;
-        Conflict if another save (another tab, an editor) changed it since."""
+        Conflict if another save (another tab, an editor) changed it since; TermSheetError
+        if the loader would not read `text` (past its limits, not YAML)."""
+        compose(text, str(sheet.path))
         with self._saving:
-            if digest(sheet.path.read_text(encoding="utf-8")) != loaded_sha256:
+            try:
+                changed = digest(read_text(sheet.path)) != loaded_sha256
+            except TermSheetError:
+                changed = True  # no longer a term sheet the desk can read: not the one loaded
+            if changed:
                 raise Conflict(f"{sheet.name} was changed since this page was loaded (in another "
                                "tab or an editor); your changes were not saved")
             # Written beside it and renamed over it: a reader sees the old or the new text.

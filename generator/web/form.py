@@ -9,9 +9,11 @@ from functools import cache
 
 import yaml
 
+from ..errors import TermSheetError
 from ..findings import Finding
-from ..loader import PathKey, format_path
+from ..loader import PathKey, compose, format_path
 from ..model import TermSheet
+from .source import keyed
 
 
 @dataclass
@@ -41,9 +43,9 @@ def form(text: str, findings: list[Finding]) -> list[Node]:
     of the nearest ancestor written (a missing key's section); the rest in a node at ()."""
     loose = Node((), "The whole term sheet")
     try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)
-    except yaml.YAMLError:
-        root = None  # not YAML at all: the findings say where, the source view shows it
+        root = compose(text, "")
+    except TermSheetError:
+        root = None  # not YAML within the limits: the findings say why, the source shows it
     if not isinstance(root, yaml.MappingNode):
         loose.findings = list(findings)
         return [loose] if findings else []
@@ -100,11 +102,12 @@ def _node(yaml_node: yaml.Node, path: PathKey, label: str, schema: dict, root: d
     properties = schema.get("properties", {})
     extra = schema.get("additionalProperties")
     children = []
-    for key_node, value_node in yaml_node.value:
+    for key_node, value_node in keyed(yaml_node):
         key = key_node.value
         child = properties.get(key) or (extra if isinstance(extra, dict) else {})
         children.append(_node(value_node, (*path, key), _label(key), child, root))
     return Node(path, label, help, children=children)
+
 
 
 def _resolve(schema: dict, root: dict) -> dict:

@@ -20,10 +20,11 @@ from ..build import FORMATS, write_documents
 from ..changes.folder import CHANGES
 from ..build.render import render_jobs
 from ..conversions.documents import render_conversion_documents
-from ..conversions.record import Request as Asked, plan_conversions, record_conversions
+from ..conversions.record import (Request as Asked, find_note, note_name, plan_conversions,
+                                  record_conversions)
 from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
-from ..errors import ConversionError, DealdocsError, LogError, RenderError
+from ..errors import ConversionError, DealdocsError, LogError, RenderError, TermSheetError
 from ..loader import PathKey
 from .desk import Checked, Conflict, Desk, NotFound, Sheet
 from .form import form, placed
@@ -47,11 +48,15 @@ def _page(request: Request, template: str, status: int = 200, **context) -> HTML
     return HTMLResponse(html, status)
 
 
-def _sheet(request: Request) -> Sheet:
+def _sheet(request: Request, name: str | None = None) -> Sheet:
+    """The term sheet of the address (or `name`); a page with the one-line reason if the
+    desk does not serve it or cannot read it."""
     try:
-        return _desk(request).sheet(request.path_params["sheet"])
+        return _desk(request).sheet(name or request.path_params["sheet"])
     except NotFound as exc:
         raise HTTPException(404, str(exc)) from None
+    except TermSheetError as exc:
+        raise HTTPException(409, str(exc)) from None
 
 
 def deals(request: Request) -> Response:
@@ -112,11 +117,9 @@ def _save(request: Request, form_data: FormData) -> Response:
         # the page for the user to copy, the file is not touched.
         return _page(request, "conflict.html", 409, sheet=sheet)
     try:
-        text = _edited(sheet, form_data)
-    except SourceEditError as exc:
+        desk.save(sheet, _edited(sheet, form_data), loaded)
+    except (SourceEditError, TermSheetError) as exc:
         return _editor(request, sheet, sheet.text, sheet.sha256, desk.check(sheet), 400, str(exc))
-    try:
-        desk.save(sheet, text, loaded)
     except Conflict:
         return _page(request, "conflict.html", 409, sheet=sheet)
     return RedirectResponse(request.app.url_path_for("edit", sheet=sheet.name) + "?saved=1", 303)
@@ -193,7 +196,7 @@ def _job(request: Request):
 
 def job_page(request: Request) -> Response:
     job = _job(request)
-    sheet = _desk(request).sheet(job.sheet)
+    sheet = _sheet(request, job.sheet)
     return _page(request, "job.html", job=job, sheet=sheet)
 
 
@@ -275,6 +278,11 @@ def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Respo
     desk = _desk(request)
     prepared = _prepared(request, sheet)
     deal = prepared.deal
+    note = find_note(prepared, asked["note"]) if asked else None
+    if note is not None:
+        # Named as the form names it, however it was given (its number, B1-01): the form
+        # selects it and the history shows its entries.
+        asked = {**asked, "note": note_name(note)}
     record = asked.get("action") == "record"
     planned, findings, build, message, history = [], [], None, "", []
     try:

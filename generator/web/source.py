@@ -2,10 +2,12 @@
 written, byte for byte: comments, key order, quoting, blank lines.
 
 A changed value is spliced into the text at the place its scalar was written (the
-composer's marks), quoted only if it would not read back as typed. Adding, removing and
-moving list items go through ruamel.yaml's round-trip, with the indentation under which
-the file round-trips unchanged; a file that no indentation round-trips is refused, never
-reformatted.
+composer's marks), quoted unless it reads back as typed, both here and to YAML itself: a
+value YAML would read as something else (null, true, a number where the model reads text)
+is quoted even where the loader, which types nothing, would read it back. Adding, removing
+and moving list items go through ruamel.yaml's round-trip, with the indentation under
+which the file round-trips unchanged; a file that no indentation round-trips is refused,
+never reformatted. Every text is read through the loader's `compose`, within its limits.
 """
 
 from __future__ import annotations
@@ -15,13 +17,19 @@ import hashlib
 import io
 import json
 import re
+import reprlib
 from dataclasses import dataclass
 
 import yaml
 from ruamel.yaml import YAML
 from ruamel.yaml.error import YAMLError
+from ruamel.yaml.nodes import ScalarNode
+from ruamel.yaml.resolver import VersionedResolver
+from ruamel.yaml.tag import Tag
 
-from ..loader import PathKey, format_path
+from ..errors import TermSheetError
+from ..loader import MAX_FILE_BYTES, PathKey, compose, format_path
+from ..termsheet import holds_text
 
 
 class SourceEditError(ValueError):
@@ -54,10 +62,6 @@ def parse_path(text: str) -> PathKey:
 
 def scalars(text: str) -> dict[PathKey, Scalar]:
     """Every scalar value of the document, by path, with where it is written."""
-    try:
-        root = yaml.compose(text, Loader=yaml.BaseLoader)
-    except yaml.YAMLError as exc:
-        raise SourceEditError(f"the YAML cannot be read: {exc}") from None
     found: dict[PathKey, Scalar] = {}
 
     def walk(node: yaml.Node, path: PathKey) -> None:
@@ -68,12 +72,28 @@ def scalars(text: str) -> dict[PathKey, Scalar]:
             for index, item in enumerate(node.value):
                 walk(item, (*path, index))
         elif isinstance(node, yaml.MappingNode):
-            for key, value in node.value:
+            for key, value in keyed(node):
                 walk(value, (*path, key.value))
 
+    root = _composed(text)
     if root is not None:
         walk(root, ())
     return found
+
+
+def _composed(text: str) -> yaml.Node | None:
+    try:
+        return compose(text, "")
+    except TermSheetError as exc:
+        finding = exc.findings[0]
+        raise SourceEditError(f"line {finding.mark.line}: {finding.message}; {finding.fix} "
+                              f"[{finding.code}]") from None
+
+
+def keyed(mapping: yaml.MappingNode) -> list[tuple[yaml.ScalarNode, yaml.Node]]:
+    """The entries of a mapping that a path can name: a list or a mapping as a key (which
+    the loader refuses, saying so) names none."""
+    return [(key, value) for key, value in mapping.value if isinstance(key, yaml.ScalarNode)]
 
 
 def set_values(text: str, changes: dict[PathKey, str]) -> str:
@@ -90,35 +110,55 @@ def set_values(text: str, changes: dict[PathKey, str]) -> str:
         if scalar.style == "|" or scalar.style == ">":
             raise SourceEditError(f"{format_path(path)} is a block of text; edit it in the "
                                   "source")
-        for written in _spellings(value, scalar.style):
+        reason = ""
+        for written in _spellings(value, scalar.style, _plain_reads_back(value, path)):
             candidate = text[:scalar.start] + written + text[scalar.end:]
-            after = _reads_back(candidate, current, path, value)
-            if after is not None:
+            try:
+                after = scalars(candidate)
+            except SourceEditError as exc:
+                reason = f" ({exc})"
+                continue
+            if _only_changed(after, current, path, value):
                 text, current = candidate, after
                 break
         else:
-            raise SourceEditError(f"{format_path(path)}: {value!r} cannot be written here")
+            raise SourceEditError(f"{format_path(path)}: {reprlib.repr(value)} cannot be "
+                                  f"written here{reason}")
     return text
 
 
-def _reads_back(candidate: str, before: dict[PathKey, Scalar], path: PathKey,
-                value: str) -> dict[PathKey, Scalar] | None:
-    """The scalars of `candidate` if it reads as `before` with only `path` changed, to
-    `value`; None if it does not."""
-    try:
-        after = scalars(candidate)
-    except SourceEditError:
-        return None
-    same = after.keys() == before.keys() and after[path].value == value and all(
+def _only_changed(after: dict[PathKey, Scalar], before: dict[PathKey, Scalar],
+                  path: PathKey, value: str) -> bool:
+    """Whether `after` reads as `before` with only `path` changed, to `value`."""
+    return after.keys() == before.keys() and after[path].value == value and all(
         after[other].value == scalar.value for other, scalar in before.items() if other != path)
-    return after if same else None
 
 
-def _spellings(value: str, style: str | None) -> list[str]:
-    """How the value may be written, the file's own style first."""
+# YAML 1.1 (PyYAML, most editors' tools) and 1.2 read unquoted values differently.
+_YAML_VERSIONS = (VersionedResolver(version=(1, 1)), VersionedResolver(version=(1, 2)))
+_TEXT = {"tag:yaml.org,2002:str"}
+_TYPED = _TEXT | {f"tag:yaml.org,2002:{kind}" for kind in ("int", "float", "bool", "timestamp")}
+
+
+def _plain_reads_back(value: str, path: PathKey) -> bool:
+    """Whether YAML reads `value`, unquoted, as what the model reads at `path`: text as
+    text; a figure, a date or a flag may be what YAML types it as, but never null."""
+    if "\t" in value:
+        return False  # libyaml reads a tab inside an unquoted value, PyYAML refuses it
+    wanted = _TEXT if holds_text(path) else _TYPED
+    return all(str(version.resolve(ScalarNode, value, (True, False))) in wanted
+               for version in _YAML_VERSIONS)
+
+
+def _spellings(value: str, style: str | None, plain: bool) -> list[str]:
+    """How the value may be written, the file's own style first; unquoted only if `plain`."""
     single = "'" + value.replace("'", "''") + "'"
     double = json.dumps(value, ensure_ascii=False)
-    return {"'": [single, double], '"': [double, single]}.get(style or "", [value, double])
+    if style == "'":
+        return [single, double]
+    if style == '"':
+        return [double, single]
+    return [value, double] if plain else [double]
 
 
 def add_item(text: str, list_path: PathKey) -> str:
@@ -161,15 +201,28 @@ def _index(item_path: PathKey) -> int:
     return item_path[-1]
 
 
+class _Verbatim(VersionedResolver):
+    """Every unquoted value is text, as the loader reads it: ruamel.yaml then constructs no
+    date or number from it (an impossible date such as 2006-02-30 would stop it) and writes
+    it back as it was. An empty value stays YAML's null, which it writes back as nothing."""
+
+    def resolve(self, kind: type, value: str, implicit: tuple[bool, bool]) -> Tag:
+        if kind is ScalarNode and implicit[0] and value:
+            return Tag(suffix="tag:yaml.org,2002:str")
+        return super().resolve(kind, value, implicit)
+
+
 # The indentations term sheets are written with: mapping, sequence, offset of the dash.
 _INDENTS = ((2, 4, 2), (2, 2, 0), (4, 4, 0), (4, 6, 2), (4, 4, 2))
 
 
 def _edit_list(text: str, list_path: PathKey, change) -> str:
+    _composed(text)  # within the loader's limits before ruamel.yaml reads it
     for mapping, sequence, offset in _INDENTS:
         round_trip = YAML()
+        round_trip.Resolver = _Verbatim
         round_trip.preserve_quotes = True
-        round_trip.width = 1 << 16  # never fold a long line
+        round_trip.width = MAX_FILE_BYTES  # never fold a line: none is longer than the file
         round_trip.indent(mapping=mapping, sequence=sequence, offset=offset)
         try:
             data = round_trip.load(text)
