@@ -479,3 +479,41 @@ def test_a_part_is_written_as_one_transaction_and_render_keeps_it(tmp_path):
 def test_a_part_cannot_leave_the_deal_folder(tmp_path, part, name):
     with pytest.raises(ValueError):
         transaction.update_part(tmp_path, "zoltek-amendment-2", part, {name: b"x"})
+
+
+# Issue 18 -----------------------------------------------------------------------------
+
+# Issue 18 -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("what, said", [("link", "is a symbolic link"),
+                                        ("dangling link", "is a symbolic link"),
+                                        ("hard link", "has another name (a hard link)"),
+                                        ("pipe", "is not a regular file"),
+                                        ("folder", "is a folder")])
+def test_item_3_a_lock_path_that_is_not_a_lock_file_is_named_and_left_alone(
+        sheets, tmp_path, what, said):
+    """The lock is opened without following a link and never emptied unless it is a
+    regular file of one name: the user's file a link points to keeps its bytes, and a
+    dangling link creates nothing outside the output folder."""
+    out = old_set(sheets, tmp_path)
+    lock = out / f".{DEAL}.lock"
+    lock.unlink()
+    precious = tmp_path / "precious.txt"
+    if what != "dangling link":
+        precious.write_text("the user's own")
+    if what.endswith("link"):
+        (os.link if what == "hard link" else os.symlink)(precious, lock)
+    elif what == "pipe":
+        os.mkfifo(lock)
+    else:
+        lock.mkdir()
+    result = runner.invoke(app, ["render", str(sheets["b"]), "--format", "html", "--out",
+                                 str(out)], terminal_width=400)
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"{lock} {said}, not a lock file; remove it: dealdocs "
+                                     "keeps the lock of the deal's builds there")
+    if what == "dangling link":
+        assert not precious.exists()
+    else:
+        assert precious.read_text() == "the user's own"
+    assert snapshot(out / DEAL) == clean(sheets, "a")
