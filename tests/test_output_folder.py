@@ -483,8 +483,6 @@ def test_a_part_cannot_leave_the_deal_folder(tmp_path, part, name):
 
 # Issue 18 -----------------------------------------------------------------------------
 
-# Issue 18 -----------------------------------------------------------------------------
-
 @pytest.mark.parametrize("what, said", [("link", "is a symbolic link"),
                                         ("dangling link", "is a symbolic link"),
                                         ("hard link", "has another name (a hard link)"),
@@ -517,3 +515,51 @@ def test_item_3_a_lock_path_that_is_not_a_lock_file_is_named_and_left_alone(
     else:
         assert precious.read_text() == "the user's own"
     assert snapshot(out / DEAL) == clean(sheets, "a")
+
+
+def test_item_9_the_last_version_and_the_manifest_describe_the_set_after_racing_renders(
+        sheets, tmp_path):
+    """The first build stops itself where it takes the deal's lock for the last time (before
+    this fix: to keep its version, after its swap); the second builds and keeps its own;
+    then the first goes on. The last version is the set in the folder, and none is lost."""
+    dry_out = old_set(sheets, tmp_path / "dry-run")
+    dry = harness(dry_out, 0, "render", str(sheets["b"]), "--format", "html", "--out",
+                  str(dry_out))
+    _, log = dry.communicate(timeout=120)
+    assert dry.returncode == 0, log
+    last_lock = max(int(number) for _, number, event, path in
+                    (line.split(" ", 3) for line in log.splitlines() if line.startswith("event "))
+                    if event == "open" and path.endswith(f"/.{DEAL}.lock"))
+    out = old_set(sheets, tmp_path)
+    first = harness(out, last_lock, "render", str(sheets["b"]), "--format", "html", "--out",
+                    str(out), name="SIGSTOP")
+    _wait_until(lambda: _state(first.pid) == "T")
+    second = subprocess.run([sys.executable, "-m", "generator", "render", str(sheets["a"]),
+                             "--format", "html", "--out", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert second.returncode == 0, second.stderr
+    os.kill(first.pid, signal.SIGCONT)
+    _, errors = first.communicate(timeout=120)
+    assert first.returncode == 0, errors
+    manifest = assert_consistent(out / DEAL, sheets["b"])
+    index = json.loads((out / DEAL / "versions" / "index.json").read_text())
+    assert [version["term_sheet"] for version in index["versions"]] == ["a.yaml", "b.yaml"]
+    assert index["versions"][-1]["term_sheet_sha256"] == manifest["term_sheet"]["sha256"]
+    assert index["versions"][-1]["manifest_sha256"] == hashlib.sha256(
+        (out / DEAL / "manifest.json").read_bytes()).hexdigest()
+
+
+def test_item_9_a_build_that_adds_files_does_not_claim_the_set_for_its_term_sheet(
+        sheets, tmp_path):
+    """A conversion's notices (here: b's Schedule A) added to the set a built: the manifest
+    still names a at its head, and says which file came from which term sheet."""
+    out = old_set(sheets, tmp_path)
+    build(sheets["b"], out, "schedule-a", prune=False)
+    manifest = assert_consistent(out / DEAL, sheets["a"])
+    sha = {key: hashlib.sha256(sheets[key].read_bytes()).hexdigest() for key in sheets}
+    by_file = {entry["file"]: entry["term_sheet_sha256"] for entry in manifest["outputs"]}
+    assert by_file.pop("schedule-a.html") == sha["b"]
+    assert set(by_file.values()) == {sha["a"]}
+    build(sheets["b"], out)  # a build of the whole set is b's
+    manifest = assert_consistent(out / DEAL, sheets["b"])
+    assert {entry["term_sheet_sha256"] for entry in manifest["outputs"]} == {sha["b"]}
