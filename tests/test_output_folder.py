@@ -219,17 +219,28 @@ def test_case_3_a_rerender_killed_at_any_step_leaves_the_old_or_the_new_set(
 
 
 def test_case_3_a_build_killed_while_writing_in_parallel_stops_its_workers(sheets, tmp_path):
+    """...and they remove their temporary files (issue 18, item 7), and nothing reports
+    leaked semaphores (item 12): the pool has none."""
     out = old_set(sheets, tmp_path)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
     run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheets["b"]),
                             "--only", "note", "--format", "pdf,docx", "--jobs", "2", "--out",
                             str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
+                           stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, "TMPDIR": str(temporary)})
     _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
+    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))  # a process is writing PDFs
     workers = _workers(run.pid)
     run.kill()
-    run.wait()
+    _, errors = run.communicate(timeout=60)  # the end: every process that holds stderr ended
     _wait_until(lambda: all(_state(pid) in ("Z", None) for pid in workers))
     assert snapshot(out / DEAL) == clean(sheets, "a")
+    assert "leaked" not in errors, errors
+    # multiprocessing's own folder (pymp-*, the fork server's socket) is the build's to
+    # remove, and a killed build cannot.
+    assert not [path.name for path in temporary.iterdir()
+                if path.name.startswith(("weasyprint-", "dealdocs-"))]
 
 
 def test_leftovers_of_killed_runs_are_removed_and_an_old_set_put_back(sheets, tmp_path):
@@ -515,6 +526,23 @@ def test_item_3_a_lock_path_that_is_not_a_lock_file_is_named_and_left_alone(
     else:
         assert precious.read_text() == "the user's own"
     assert snapshot(out / DEAL) == clean(sheets, "a")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_item_7_a_pdf_build_leaves_no_temporary_files(tmp_path, jobs):
+    """WeasyPrint's copies of the fonts (weasyprint-*, 2 MB each) go, whether the PDFs are
+    written in the build's process or in a pool. Jinja's cache of compiled templates is
+    kept on purpose (generator/rendering.py): one folder, reused by every run."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run([sys.executable, "-m", "generator", "render", str(AMENDMENT_2),
+                             "--format", "pdf", "--jobs", jobs, "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "TMPDIR": str(temporary)})
+    assert result.returncode == 0, result.stderr
+    assert "2 documents rendered" in result.stdout
+    assert [path.name for path in temporary.iterdir()
+            if not path.name.startswith("_jinja2-cache")] == []
 
 
 def test_item_9_the_last_version_and_the_manifest_describe_the_set_after_racing_renders(
