@@ -243,6 +243,31 @@ def test_case_3_a_build_killed_while_writing_in_parallel_stops_its_workers(sheet
                 if path.name.startswith(("weasyprint-", "dealdocs-"))]
 
 
+def test_case_3_a_writing_process_that_dies_fails_the_build_in_one_line(sheets, tmp_path):
+    """A process of the pool killed (as the kernel kills one out of memory): the build stops
+    the others, says so in a line, changes nothing and leaves no temporary files."""
+    out = old_set(sheets, tmp_path)
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheets["b"]),
+                            "--only", "note", "--format", "pdf", "--jobs", "2", "--out",
+                            str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
+                           stderr=subprocess.PIPE, text=True,
+                           env={**os.environ, "TMPDIR": str(temporary), "COLUMNS": "300"})
+    _wait_until(lambda: len(_workers(run.pid)) == 3)
+    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))
+    (server,) = {pid for pid in _workers(run.pid) if _parent(pid) == run.pid}
+    os.kill(min(pid for pid in _workers(run.pid) if pid != server), signal.SIGKILL)
+    _, errors = run.communicate(timeout=120)
+    assert run.returncode == 1
+    assert errors.strip().splitlines()[-1] == ("a process writing the documents stopped "
+                                               "unexpectedly; run the build again (with "
+                                               "--jobs 1 if it happens again)")
+    assert snapshot(out / DEAL) == clean(sheets, "a")
+    assert [path.name for path in temporary.iterdir()
+            if not path.name.startswith("_jinja2-cache")] == []
+
+
 def test_leftovers_of_killed_runs_are_removed_and_an_old_set_put_back(sheets, tmp_path):
     out = old_set(sheets, tmp_path)
     (out / DEAL).rename(out / f".{DEAL}.old-4242")  # a fallback swap killed halfway
@@ -438,14 +463,20 @@ def _state(pid: int) -> str | None:
         return None
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 def _workers(pid: int) -> set[int]:
     """The processes of the build `pid`'s pool: its fork server and the server's children."""
     parents = {}
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and b"forkserver" in (entry / "cmdline").read_bytes():
-                parents[int(entry.name)] = int((entry / "stat").read_text()
-                                               .rsplit(")", 1)[1].split()[1])
+                parents[int(entry.name)] = _parent(int(entry.name))
         except (FileNotFoundError, ProcessLookupError):
             continue
     servers = {child for child, parent in parents.items() if parent == pid}

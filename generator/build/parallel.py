@@ -15,7 +15,6 @@ build dies stops (a killed build must not leave processes rendering for no one).
 
 from __future__ import annotations
 
-import itertools
 import os
 import shutil
 import tempfile
@@ -64,7 +63,7 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
             done(key, *_outcome(write(document, format)))
         return
     with _Pool(min(processes, len(heavy))) as pool:
-        for key, document, format in inline:  # while the processes start
+        for key, document, format in inline:  # while the processes get ready
             done(key, *_outcome(write(document, format)))
         for key, result in pool.run(heavy):
             done(key, *_outcome(result))
@@ -110,25 +109,27 @@ class _Pool:
         from multiprocessing.connection import wait
 
         waiting = iter(jobs)
-
-        def give(connection: Connection) -> None:
-            for key, document, format in itertools.islice(waiting, 1):
-                connection.send((document, format))
-                self._busy[connection] = key
-
-        for connection in self._workers:
-            give(connection)
-        while self._busy:
-            for connection in wait(list(self._busy)):
-                try:
+        try:
+            for connection in self._workers:
+                self._give(connection, waiting)
+            while self._busy:
+                for connection in wait(list(self._busy)):
                     result = connection.recv()
-                except (EOFError, OSError):
-                    raise OutputError("a process writing the documents stopped unexpectedly",
-                                      "run the build again (with --jobs 1 if it happens "
-                                      "again)") from None
-                key = self._busy.pop(connection)
-                give(connection)
-                yield key, result
+                    key = self._busy.pop(connection)
+                    self._give(connection, waiting)
+                    yield key, result
+        except (EOFError, OSError):  # a process died: killed, or out of memory
+            raise OutputError("a process writing the documents stopped unexpectedly",
+                              "run the build again (with --jobs 1 if it happens again)"
+                              ) from None
+
+    def _give(self, connection: Connection,
+              waiting: Iterator[tuple[Key, RenderedDocument, str]]) -> None:
+        job = next(waiting, None)
+        if job is not None:
+            key, document, format = job
+            connection.send((document, format))
+            self._busy[connection] = key
 
     def __exit__(self, *exc: object) -> None:
         """Stop the processes (those still writing, when the build failed), then remove
