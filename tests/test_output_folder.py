@@ -121,6 +121,21 @@ def kill_points(sheets: dict[str, Path], tmp_path: Path, exchange: str) -> tuple
     return [int(number) for _, number, *_ in events], swap
 
 
+def writing_in_a_pool(sheet: Path, out: Path, formats: str) -> tuple[subprocess.Popen, Path]:
+    """`dealdocs render SHEET --only note` in `formats` over two processes, with a
+    temporary folder of its own (returned), once a process of its pool writes a PDF."""
+    temporary = out.parent / "tmp"
+    temporary.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheet), "--only",
+                            "note", "--format", formats, "--jobs", "2", "--out", str(out)],
+                           cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, env={**os.environ, "TMPDIR": str(temporary),
+                                           "COLUMNS": "300"})
+    _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
+    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))
+    return run, temporary
+
+
 # Case 1 -------------------------------------------------------------------------------
 
 def test_case_1_a_closing_id_that_could_give_two_notes_one_file_name_is_refused(tmp_path):
@@ -222,15 +237,7 @@ def test_case_3_a_build_killed_while_writing_in_parallel_stops_its_workers(sheet
     """...and they remove their temporary files (issue 18, item 7), and nothing reports
     leaked semaphores (item 12): the pool has none."""
     out = old_set(sheets, tmp_path)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheets["b"]),
-                            "--only", "note", "--format", "pdf,docx", "--jobs", "2", "--out",
-                            str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "TMPDIR": str(temporary)})
-    _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
-    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))  # a process is writing PDFs
+    run, temporary = writing_in_a_pool(sheets["b"], out, "pdf,docx")
     workers = _workers(run.pid)
     run.kill()
     _, errors = run.communicate(timeout=60)  # the end: every process that holds stderr ended
@@ -247,15 +254,7 @@ def test_case_3_a_writing_process_that_dies_fails_the_build_in_one_line(sheets, 
     """A process of the pool killed (as the kernel kills one out of memory): the build stops
     the others, says so in a line, changes nothing and leaves no temporary files."""
     out = old_set(sheets, tmp_path)
-    temporary = tmp_path / "tmp"
-    temporary.mkdir()
-    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheets["b"]),
-                            "--only", "note", "--format", "pdf", "--jobs", "2", "--out",
-                            str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.PIPE, text=True,
-                           env={**os.environ, "TMPDIR": str(temporary), "COLUMNS": "300"})
-    _wait_until(lambda: len(_workers(run.pid)) == 3)
-    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))
+    run, temporary = writing_in_a_pool(sheets["b"], out, "pdf")
     (server,) = {pid for pid in _workers(run.pid) if _parent(pid) == run.pid}
     os.kill(min(pid for pid in _workers(run.pid) if pid != server), signal.SIGKILL)
     _, errors = run.communicate(timeout=120)
