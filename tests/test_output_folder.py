@@ -303,6 +303,14 @@ def test_case_4_an_output_file_that_is_a_link_to_a_device_or_a_pipe_is_never_rea
     assert snapshot(out / DEAL) == clean(sheets, "a")
 
 
+def test_case_4_a_manifest_nested_past_what_json_reads_counts_as_none(sheets, tmp_path):
+    out = old_set(sheets, tmp_path)
+    (out / DEAL / "manifest.json").write_text("[" * 100_000)
+    result = build(sheets["a"], out)
+    assert {output.status for output in result.outputs} == {Status.IDENTICAL}
+    assert snapshot(out / DEAL) == clean(sheets, "a")
+
+
 def test_case_4_an_out_folder_name_too_long_is_one_line(tmp_path):
     result = runner.invoke(app, ["render", str(AMENDMENT_2), "--format", "html",
                                  "--out", str(tmp_path / ("x" * 300))], terminal_width=80)

@@ -149,3 +149,12 @@ def test_a_damaged_index_stops_render_before_the_folder_changes(deal):
     assert line.startswith(f"{index} is not an index of versions")
     assert snapshot(out / DEAL) == before
     assert index.read_text() == '{"format": 1, "versions": [{"number": 1}]}'
+
+
+def test_an_index_nested_past_what_json_reads_is_a_one_line_error(deal):
+    sheet, out = deal
+    index = store(out) / "index.json"
+    index.write_text("[" * 100_000)
+    line = one_line(dealdocs("versions", str(sheet), "--out", str(out)))
+    assert line.startswith(f"{index} cannot be read (maximum recursion depth exceeded")
+    assert line.endswith(f"; move {store(out)} away to start a new history")

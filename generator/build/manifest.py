@@ -80,7 +80,7 @@ def parse_manifest(data: bytes) -> Manifest | None:
             return None
         return Manifest(str(term_sheet["file"]), str(term_sheet["sha256"]),
                         tuple(entry for item in outputs if (entry := _entry(item))))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # nested past what JSON reads
         return None
 
 

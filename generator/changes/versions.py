@@ -76,7 +76,7 @@ def read_versions(deal_folder: Path) -> list[Version]:
         data = json.loads(_read(deal_folder, f"{VERSIONS}/{_INDEX}", _MAX_INDEX_BYTES, fix))
     except FileNotFoundError:
         return []
-    except ValueError as exc:
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past what it reads
         raise OutputError(f"{path} cannot be read ({exc})", fix) from None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
         raise OutputError(f"{path} was written by another version of dealdocs", fix)
