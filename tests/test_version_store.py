@@ -7,6 +7,7 @@ without end fails the test instead of the machine."""
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import os
 import shutil
@@ -66,6 +67,12 @@ def term_sheet_object(out: Path) -> Path:
     return store(out) / "objects" / f"{version['term_sheet_sha256']}.gz"
 
 
+def document_object(out: Path) -> Path:
+    """The object holding the HTML of the kept version's first document."""
+    (version,) = json.loads((store(out) / "index.json").read_text())["versions"]
+    return store(out) / "objects" / f"{version['documents'][0]['html']}.gz"
+
+
 def replace(path: Path, by: str) -> None:
     path.unlink()
     if by == "link to /dev/zero":
@@ -121,7 +128,7 @@ def test_a_versions_folder_that_is_a_link_is_not_followed(deal, tmp_path):
 
 def test_an_object_that_decompresses_past_the_limit_is_refused(deal):
     sheet, out = deal
-    path = term_sheet_object(out)
+    path = document_object(out)
     path.write_bytes(gzip.compress(bytes(65 << 20), compresslevel=1))
     line = one_line(dealdocs("diff", str(sheet), "--format", "html", "--out", str(out)))
     assert line == (f"{path} decompresses to more than 64 MiB, more than dealdocs writes; "
@@ -131,7 +138,7 @@ def test_an_object_that_decompresses_past_the_limit_is_refused(deal):
 def test_a_gzip_bomb_of_many_members_is_refused_in_bounded_memory(deal):
     """Two GiB of zeros in 1 MiB of small gzip members: gzip.decompress would take them all."""
     sheet, out = deal
-    path = term_sheet_object(out)
+    path = document_object(out)
     member = gzip.compress(bytes(16 << 20), compresslevel=9)
     path.write_bytes(member * 128)
     line = one_line(dealdocs("diff", str(sheet), "--format", "html", "--out", str(out)))
@@ -158,3 +165,19 @@ def test_an_index_nested_past_what_json_reads_is_a_one_line_error(deal):
     line = one_line(dealdocs("versions", str(sheet), "--out", str(out)))
     assert line.startswith(f"{index} cannot be read (maximum recursion depth exceeded")
     assert line.endswith(f"; move {store(out)} away to start a new history")
+
+
+def test_a_term_sheet_of_a_version_is_read_to_the_loaders_limit(deal):
+    """The index names the object to parse as the version's term sheet: an index edited to
+    name a 2 MiB one is refused, as the loader refuses a term sheet over 1 MiB."""
+    sheet, out = deal
+    text = AMENDMENT_2.read_bytes() + b"#" * (2 << 20)
+    sha256 = hashlib.sha256(text).hexdigest()
+    path = store(out) / "objects" / f"{sha256}.gz"
+    path.write_bytes(gzip.compress(text))
+    index = json.loads((store(out) / "index.json").read_text())
+    index["versions"][0]["term_sheet_sha256"] = sha256
+    (store(out) / "index.json").write_text(json.dumps(index))
+    line = one_line(dealdocs("diff", str(sheet), "--format", "html", "--out", str(out)))
+    assert line == (f"{path} decompresses to more than 1 MiB, more than dealdocs writes; "
+                    "compare with another version (--against)")

@@ -24,6 +24,7 @@ from ..build import readback
 from ..build.transaction import VERSIONS
 from ..deal import derive
 from ..errors import OutputError, TermSheetError
+from ..loader import MAX_FILE_BYTES
 from ..osuser import os_user
 from ..pipeline import Prepared
 from ..termsheet import LoadedTermSheet, parse_term_sheet
@@ -88,12 +89,13 @@ def read_versions(deal_folder: Path) -> list[Version]:
         raise OutputError(f"{path} is not an index of versions ({exc!r})", fix) from None
 
 
-def read_object(deal_folder: Path, sha256: str) -> bytes:
+def read_object(deal_folder: Path, sha256: str, limit: int = _MAX_OBJECT_BYTES) -> bytes:
+    """The text stored under `sha256`, if it is no more than `limit` bytes."""
     name = f"{VERSIONS}/objects/{sha256}.gz"
     fix = "compare with another version (--against)"
     try:
-        data = readback.gunzip(_read(deal_folder, name, _MAX_OBJECT_BYTES, fix),
-                               _MAX_OBJECT_BYTES, deal_folder / name)
+        data = readback.gunzip(_read(deal_folder, name, _MAX_OBJECT_BYTES, fix), limit,
+                               deal_folder / name)
     except FileNotFoundError:
         raise OutputError(f"{deal_folder / name} is missing", fix) from None
     except readback.Refused as refused:
@@ -208,7 +210,8 @@ def _same(version: Version, snapshot: Snapshot) -> bool:
 
 def load_term_sheet_of(deal_folder: Path, version: Version) -> LoadedTermSheet:
     """A version's term sheet, typed by today's model."""
-    text = read_object(deal_folder, version.term_sheet_sha256).decode("utf-8")
+    # No larger than the loader reads a term sheet: the index names the object to parse.
+    text = read_object(deal_folder, version.term_sheet_sha256, MAX_FILE_BYTES).decode("utf-8")
     return parse_term_sheet(text, f"{version.term_sheet} ({version.label})")
 
 
