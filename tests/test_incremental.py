@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from generator.build import Reason, Status, render_documents, write_documents
-from generator.changes.versions import keep
+from generator.changes.versions import Keeping
 from generator.documents import plan
 from generator.pipeline import prepare
 from tests.helpers import (AMENDMENT_1, ROOT, assert_consistent, replace_once, snapshot,
@@ -38,8 +38,8 @@ def bundled(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("bundled")
     prepared = prepare(AMENDMENT_1)
     documents = render_documents(prepared.deal)
-    write_documents(prepared.deal, documents, ("html", "pdf", "docx"), out, prepared.source)
-    keep(prepared, documents, out)
+    write_documents(prepared.deal, documents, ("html", "pdf", "docx"), out, prepared.source,
+                    keep=Keeping(prepared, documents))
     return out
 
 

@@ -121,6 +121,21 @@ def kill_points(sheets: dict[str, Path], tmp_path: Path, exchange: str) -> tuple
     return [int(number) for _, number, *_ in events], swap
 
 
+def writing_in_a_pool(sheet: Path, out: Path, formats: str) -> tuple[subprocess.Popen, Path]:
+    """`dealdocs render SHEET --only note` in `formats` over two processes, with a
+    temporary folder of its own (returned), once a process of its pool writes a PDF."""
+    temporary = out.parent / "tmp"
+    temporary.mkdir()
+    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheet), "--only",
+                            "note", "--format", formats, "--jobs", "2", "--out", str(out)],
+                           cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                           text=True, env={**os.environ, "TMPDIR": str(temporary),
+                                           "COLUMNS": "300"})
+    _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
+    _wait_until(lambda: any(temporary.rglob("weasyprint-*")))
+    return run, temporary
+
+
 # Case 1 -------------------------------------------------------------------------------
 
 def test_case_1_a_closing_id_that_could_give_two_notes_one_file_name_is_refused(tmp_path):
@@ -219,17 +234,37 @@ def test_case_3_a_rerender_killed_at_any_step_leaves_the_old_or_the_new_set(
 
 
 def test_case_3_a_build_killed_while_writing_in_parallel_stops_its_workers(sheets, tmp_path):
+    """...and they remove their temporary files (issue 18, item 7), and nothing reports
+    leaked semaphores (item 12): the pool has none."""
     out = old_set(sheets, tmp_path)
-    run = subprocess.Popen([sys.executable, "-m", "generator", "render", str(sheets["b"]),
-                            "--only", "note", "--format", "pdf,docx", "--jobs", "2", "--out",
-                            str(out)], cwd=ROOT, stdout=subprocess.DEVNULL,
-                           stderr=subprocess.DEVNULL)
-    _wait_until(lambda: len(_workers(run.pid)) == 3)  # the server and two processes
+    run, temporary = writing_in_a_pool(sheets["b"], out, "pdf,docx")
     workers = _workers(run.pid)
     run.kill()
-    run.wait()
+    _, errors = run.communicate(timeout=60)  # the end: every process that holds stderr ended
     _wait_until(lambda: all(_state(pid) in ("Z", None) for pid in workers))
     assert snapshot(out / DEAL) == clean(sheets, "a")
+    assert "leaked" not in errors, errors
+    # multiprocessing's own folder (pymp-*, the fork server's socket) is the build's to
+    # remove, and a killed build cannot.
+    assert not [path.name for path in temporary.iterdir()
+                if path.name.startswith(("weasyprint-", "dealdocs-"))]
+
+
+def test_case_3_a_writing_process_that_dies_fails_the_build_in_one_line(sheets, tmp_path):
+    """A process of the pool killed (as the kernel kills one out of memory): the build stops
+    the others, says so in a line, changes nothing and leaves no temporary files."""
+    out = old_set(sheets, tmp_path)
+    run, temporary = writing_in_a_pool(sheets["b"], out, "pdf")
+    (server,) = {pid for pid in _workers(run.pid) if _parent(pid) == run.pid}
+    os.kill(min(pid for pid in _workers(run.pid) if pid != server), signal.SIGKILL)
+    _, errors = run.communicate(timeout=120)
+    assert run.returncode == 1
+    assert errors.strip().splitlines()[-1] == ("a process writing the documents stopped "
+                                               "unexpectedly; run the build again (with "
+                                               "--jobs 1 if it happens again)")
+    assert snapshot(out / DEAL) == clean(sheets, "a")
+    assert [path.name for path in temporary.iterdir()
+            if not path.name.startswith("_jinja2-cache")] == []
 
 
 def test_leftovers_of_killed_runs_are_removed_and_an_old_set_put_back(sheets, tmp_path):
@@ -265,6 +300,14 @@ def test_case_4_an_output_file_that_is_a_link_to_a_device_or_a_pipe_is_never_rea
     assert result.returncode == 0, result.stderr
     documents = len(plan(prepare(sheets["a"]).deal))
     assert f"2 documents rendered, {documents - 2} up to date" in result.stdout
+    assert snapshot(out / DEAL) == clean(sheets, "a")
+
+
+def test_case_4_a_manifest_nested_past_what_json_reads_counts_as_none(sheets, tmp_path):
+    out = old_set(sheets, tmp_path)
+    (out / DEAL / "manifest.json").write_text("[" * 100_000)
+    result = build(sheets["a"], out)
+    assert {output.status for output in result.outputs} == {Status.IDENTICAL}
     assert snapshot(out / DEAL) == clean(sheets, "a")
 
 
@@ -427,14 +470,20 @@ def _state(pid: int) -> str | None:
         return None
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[1])
+    except (FileNotFoundError, ProcessLookupError):
+        return None
+
+
 def _workers(pid: int) -> set[int]:
     """The processes of the build `pid`'s pool: its fork server and the server's children."""
     parents = {}
     for entry in Path("/proc").iterdir():
         try:
             if entry.name.isdigit() and b"forkserver" in (entry / "cmdline").read_bytes():
-                parents[int(entry.name)] = int((entry / "stat").read_text()
-                                               .rsplit(")", 1)[1].split()[1])
+                parents[int(entry.name)] = _parent(int(entry.name))
         except (FileNotFoundError, ProcessLookupError):
             continue
     servers = {child for child, parent in parents.items() if parent == pid}
@@ -479,3 +528,104 @@ def test_a_part_is_written_as_one_transaction_and_render_keeps_it(tmp_path):
 def test_a_part_cannot_leave_the_deal_folder(tmp_path, part, name):
     with pytest.raises(ValueError):
         transaction.update_part(tmp_path, "zoltek-amendment-2", part, {name: b"x"})
+
+
+# Issue 18 -----------------------------------------------------------------------------
+
+@pytest.mark.parametrize("what, said", [("link", "is a symbolic link"),
+                                        ("dangling link", "is a symbolic link"),
+                                        ("hard link", "has another name (a hard link)"),
+                                        ("pipe", "is not a regular file"),
+                                        ("folder", "is a folder")])
+def test_item_3_a_lock_path_that_is_not_a_lock_file_is_named_and_left_alone(
+        sheets, tmp_path, what, said):
+    """The lock is opened without following a link and never emptied unless it is a
+    regular file of one name: the user's file a link points to keeps its bytes, and a
+    dangling link creates nothing outside the output folder."""
+    out = old_set(sheets, tmp_path)
+    lock = out / f".{DEAL}.lock"
+    lock.unlink()
+    precious = tmp_path / "precious.txt"
+    if what != "dangling link":
+        precious.write_text("the user's own")
+    if what.endswith("link"):
+        (os.link if what == "hard link" else os.symlink)(precious, lock)
+    elif what == "pipe":
+        os.mkfifo(lock)
+    else:
+        lock.mkdir()
+    result = runner.invoke(app, ["render", str(sheets["b"]), "--format", "html", "--out",
+                                 str(out)], terminal_width=400)
+    assert result.exit_code == 1
+    assert result.output.strip() == (f"{lock} {said}, not a lock file; remove it: dealdocs "
+                                     "keeps the lock of the deal's builds there")
+    if what == "dangling link":
+        assert not precious.exists()
+    else:
+        assert precious.read_text() == "the user's own"
+    assert snapshot(out / DEAL) == clean(sheets, "a")
+
+
+@pytest.mark.parametrize("jobs", ["1", "2"])
+def test_item_7_a_pdf_build_leaves_no_temporary_files(tmp_path, jobs):
+    """WeasyPrint's copies of the fonts (weasyprint-*, 2 MB each) go, whether the PDFs are
+    written in the build's process or in a pool. Jinja's cache of compiled templates is
+    kept on purpose (generator/rendering.py): one folder, reused by every run."""
+    temporary = tmp_path / "tmp"
+    temporary.mkdir()
+    result = subprocess.run([sys.executable, "-m", "generator", "render", str(AMENDMENT_2),
+                             "--format", "pdf", "--jobs", jobs, "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "TMPDIR": str(temporary)})
+    assert result.returncode == 0, result.stderr
+    assert "2 documents rendered" in result.stdout
+    assert [path.name for path in temporary.iterdir()
+            if not path.name.startswith("_jinja2-cache")] == []
+
+
+def test_item_9_the_last_version_and_the_manifest_describe_the_set_after_racing_renders(
+        sheets, tmp_path):
+    """The first build stops itself where it takes the deal's lock for the last time (before
+    this fix: to keep its version, after its swap); the second builds and keeps its own;
+    then the first goes on. The last version is the set in the folder, and none is lost."""
+    dry_out = old_set(sheets, tmp_path / "dry-run")
+    dry = harness(dry_out, 0, "render", str(sheets["b"]), "--format", "html", "--out",
+                  str(dry_out))
+    _, log = dry.communicate(timeout=120)
+    assert dry.returncode == 0, log
+    last_lock = max(int(number) for _, number, event, path in
+                    (line.split(" ", 3) for line in log.splitlines() if line.startswith("event "))
+                    if event == "open" and path.endswith(f"/.{DEAL}.lock"))
+    out = old_set(sheets, tmp_path)
+    first = harness(out, last_lock, "render", str(sheets["b"]), "--format", "html", "--out",
+                    str(out), name="SIGSTOP")
+    _wait_until(lambda: _state(first.pid) == "T")
+    second = subprocess.run([sys.executable, "-m", "generator", "render", str(sheets["a"]),
+                             "--format", "html", "--out", str(out)], cwd=ROOT,
+                            capture_output=True, text=True, timeout=120, check=False)
+    assert second.returncode == 0, second.stderr
+    os.kill(first.pid, signal.SIGCONT)
+    _, errors = first.communicate(timeout=120)
+    assert first.returncode == 0, errors
+    manifest = assert_consistent(out / DEAL, sheets["b"])
+    index = json.loads((out / DEAL / "versions" / "index.json").read_text())
+    assert [version["term_sheet"] for version in index["versions"]] == ["a.yaml", "b.yaml"]
+    assert index["versions"][-1]["term_sheet_sha256"] == manifest["term_sheet"]["sha256"]
+    assert index["versions"][-1]["manifest_sha256"] == hashlib.sha256(
+        (out / DEAL / "manifest.json").read_bytes()).hexdigest()
+
+
+def test_item_9_a_build_that_adds_files_does_not_claim_the_set_for_its_term_sheet(
+        sheets, tmp_path):
+    """A conversion's notices (here: b's Schedule A) added to the set a built: the manifest
+    still names a at its head, and says which file came from which term sheet."""
+    out = old_set(sheets, tmp_path)
+    build(sheets["b"], out, "schedule-a", prune=False)
+    manifest = assert_consistent(out / DEAL, sheets["a"])
+    sha = {key: hashlib.sha256(sheets[key].read_bytes()).hexdigest() for key in sheets}
+    by_file = {entry["file"]: entry["term_sheet_sha256"] for entry in manifest["outputs"]}
+    assert by_file.pop("schedule-a.html") == sha["b"]
+    assert set(by_file.values()) == {sha["a"]}
+    build(sheets["b"], out)  # a build of the whole set is b's
+    manifest = assert_consistent(out / DEAL, sheets["b"])
+    assert {entry["term_sheet_sha256"] for entry in manifest["outputs"]} == {sha["b"]}

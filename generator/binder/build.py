@@ -8,7 +8,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build import Build, render_documents, write_documents
+from ..build import Build, Keeper, render_documents, write_documents
 from ..build.lock import Holder
 from ..build.transaction import read_files, read_part, update_part
 from ..model import Closing
@@ -32,11 +32,12 @@ def build_binders(prepared: Prepared, closings: Sequence[Closing], out: Path, *,
                   jobs: int | None = None,
                   progress: Callable[[int, int], None] = lambda done, total: None,
                   step: Callable[[Closing, str], None] = lambda closing, what: None,
-                  waiting: Callable[[Holder], None] = lambda holder: None
-                  ) -> tuple[Build, list[Binder]]:
+                  waiting: Callable[[Holder], None] = lambda holder: None,
+                  keep: Keeper | None = None) -> tuple[Build, list[Binder]]:
     """The binders of `closings`, and the build that brought their PDFs up to date
-    (`progress` hears it; `step` hears each binder's stages). RenderError, BinderError or
-    another DealdocsError when something cannot be done; nothing is half written."""
+    (`progress` hears it; `step` hears each binder's stages; `keep` keeps the deal's version
+    in that build). RenderError, BinderError or another DealdocsError when something cannot
+    be done; nothing is half written."""
     deal = prepared.deal
     assert deal is not None
     index = {closing.id: number for number, closing in enumerate(deal.closings)}
@@ -49,7 +50,7 @@ def build_binders(prepared: Prepared, closings: Sequence[Closing], out: Path, *,
     outside = {closing.id: read_outside(closing, index[closing.id], prepared.source)
                for closing in closings}
     build = write_documents(deal, documents, ["pdf"], out, prepared.source, jobs=jobs,
-                            prune=False, progress=progress, waiting=waiting)
+                            prune=False, keep=keep, progress=progress, waiting=waiting)
     pdfs = {name.removesuffix(".pdf"): data for name, data in read_files(
         out, deal.deal.id, [f"{document.name}.pdf" for document in documents],
         waiting=waiting).items()}

@@ -7,7 +7,8 @@
    why, and which files of an earlier build go.
 4. parallel.py makes the files that are not up to date over the cores; transaction.py
    writes them into a staging folder that takes everything else from the current set,
-   writes the manifest and swaps the staging folder into place.
+   adds the version a build of the whole deal keeps (changes/versions.py, decided under
+   the same lock), writes the manifest and swaps the staging folder into place.
 
 Nothing in the deal folder changes before that swap, so an error or a kill anywhere
 leaves it as it was; and a build that finds everything up to date writes nothing.
@@ -15,11 +16,13 @@ leaves it as it was; and a build that finds everything up to date writes nothing
 
 from __future__ import annotations
 
+import dataclasses
 import enum
 import hashlib
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Protocol
 
 from ..deal import Deal
 from ..loader import SourceMap
@@ -31,8 +34,8 @@ from .plan import FileState, Reason, Target, decide, targets
 from .render import render_documents, render_jobs
 from .transaction import DealFolder
 
-__all__ = ["FORMATS", "Build", "Output", "Reason", "Status", "default_jobs", "render_documents",
-           "render_jobs", "write_documents"]
+__all__ = ["FORMATS", "Build", "Keeper", "Output", "Reason", "Status", "default_jobs",
+           "render_documents", "render_jobs", "write_documents"]
 
 FORMATS = tuple(_FORMATS)
 
@@ -81,9 +84,24 @@ class Build:
                                   if o.status is Status.UP_TO_DATE and o.document not in rendered))
 
 
+class Keeper(Protocol):
+    """What a build adds to a part of the deal folder (the kept versions), in the build's
+    own transaction: decided under the deal's lock, so that it describes the set swapped
+    in with it, and before anything is written, so that an error leaves the folder as it
+    was."""
+
+    part: str
+
+    def read(self, deal_folder: Path) -> bool:
+        """Read what the part holds; whether this build adds to it."""
+
+    def files(self, manifest: bytes) -> Mapping[str, bytes]:
+        """What to add to the part, given the manifest the build writes."""
+
+
 def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iterable[str],
                     out_dir: Path, source: SourceMap, *, jobs: int | None = None,
-                    force: bool = False, prune: bool = True,
+                    force: bool = False, prune: bool = True, keep: Keeper | None = None,
                     progress: Callable[[int, int], None] = lambda done, total: None,
                     waiting: Callable[[Holder], None] = lambda holder: None) -> Build:
     """Bring `out_dir/<deal id>/` up to date with `documents` in `formats`.
@@ -93,27 +111,34 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
     each. Outputs of an earlier build that this one would have made and no longer does
     are removed, unless they were changed since; outputs of kinds or formats this build
     does not make are kept. Without `prune` nothing is removed: the documents are added to
-    the set (a conversion's notice beside the earlier ones). `waiting` hears who holds the
-    deal's lock, if anyone does.
+    the set (a conversion's notice beside the earlier ones), and the manifest keeps the
+    term sheet it names at its head (see manifest.py). `keep` adds to its part in the same
+    transaction. `waiting` hears who holds the deal's lock, if anyone does.
     """
     wanted = targets(documents, formats)
     folder = DealFolder(out_dir, deal.deal.id)
     with folder.opened(waiting):
         previous, files = folder.read(target.file for target in wanted)
+        keeping = keep is not None and keep.read(folder.path)
         plan = decide(wanted, previous, files, force, prune)
         entries = {entry.file: entry for entry in previous.entries} if previous else {}
         outputs = [_output(target, Status.UP_TO_DATE) for target in plan.up_to_date]
         outputs += [_output(entry, Status.KEPT) for entry in plan.kept_edited]
         outputs += [_output(entry, Status.REMOVED) for entry in plan.remove]
-        carried = [entries[target.file] for target in plan.up_to_date] + plan.keep
-        unchanged = Manifest(Path(source.file).name, source.sha256, tuple(carried))
-        if not plan.render and not folder.has_leftovers and (
+        # An up-to-date file is what this term sheet makes: its entry says so.
+        carried = [dataclasses.replace(entries[target.file], term_sheet_sha256=source.sha256)
+                   for target in plan.up_to_date] + plan.keep
+        head = ((previous.term_sheet, previous.term_sheet_sha256) if previous and not prune
+                else (Path(source.file).name, source.sha256))
+        unchanged = Manifest(*head, tuple(carried))
+        if not plan.render and not keeping and not folder.has_leftovers and (
                 folder.manifest_bytes == unchanged.to_bytes()):
             return Build(folder.path, _in_order(outputs, wanted))
         folder.begin()
         for name in [entry.file for entry in carried + plan.kept_edited]:
             folder.carry(name)
-        folder.carry_others({target.file for target in wanted} | set(entries))
+        folder.carry_others({target.file for target in wanted} | set(entries)
+                            | ({keep.part} if keep is not None and keeping else set()))
         reasons = {target.file: (target, reason) for target, reason in plan.render}
         made: list[Entry] = []
 
@@ -126,15 +151,17 @@ def write_documents(deal: Deal, documents: list[RenderedDocument], formats: Iter
             else:
                 folder.write(file, data)
             made.append(Entry(target.document.name, target.document.kind, target.format,
-                              file, sha256, target.inputs))
+                              file, sha256, target.inputs, source.sha256))
             outputs.append(_output(target, status, reason, seconds))
             progress(len(made), len(plan.render))
 
         progress(0, len(plan.render))
         write_all([(target.file, target.document, target.format) for target, _ in plan.render],
                   jobs or default_jobs(), written)
-        folder.commit(Manifest(unchanged.term_sheet, unchanged.term_sheet_sha256,
-                               (*carried, *made)))
+        manifest = Manifest(*head, (*carried, *made))
+        if keep is not None and keeping:
+            folder.write_part(keep.part, keep.files(manifest.to_bytes()), replace=False)
+        folder.commit(manifest)
     return Build(folder.path, _in_order(outputs, wanted))
 
 

@@ -7,6 +7,12 @@ only authority for removing a file: an entry counts only if it has the shape of 
 entry this product writes, a plain file name made of the document's name and its
 format's extension. Anything else in it (an entry added by hand, a path) is ignored,
 and the file it names left alone.
+
+It names, for each file, the term sheet of the last build that made it or found it up to
+date, and at its head the term sheet of the last build that decided what the set holds
+(`render`, which also removes what its term sheet no longer makes). A build that only
+adds files (`convert`'s notices, `binder`'s PDFs) leaves the head as it was: another term
+sheet's documents may be beside its own.
 """
 
 from __future__ import annotations
@@ -20,8 +26,9 @@ from ..writers import FORMATS
 from .keys import Inputs
 
 MANIFEST = "manifest.json"
-VERSION = 2
-"""1: no inputs recorded (every output is rendered again once); 2: inputs recorded."""
+VERSION = 3
+"""1: no inputs recorded (every output is rendered again once); 2: inputs recorded; 3: each
+output's term sheet recorded."""
 
 _DOCUMENT_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,199}$")
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
@@ -38,6 +45,9 @@ class Entry:
     sha256: str
     inputs: Inputs | None
     """None in a manifest written before inputs were recorded."""
+    term_sheet_sha256: str | None = None
+    """The SHA-256 of the term sheet it was made from (or found up to date with); None in a
+    manifest written before that was recorded."""
 
 
 @dataclass(frozen=True)
@@ -53,7 +63,7 @@ class Manifest:
             "outputs": [{"document": e.document, "kind": e.kind, "format": e.format,
                          "file": e.file, "sha256": e.sha256,
                          "inputs": {"document": e.inputs.document, "writer": e.inputs.writer}
-                         if e.inputs else None}
+                         if e.inputs else None, "term_sheet_sha256": e.term_sheet_sha256}
                         for e in sorted(self.entries, key=lambda e: e.file)],
         }
         return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
@@ -70,7 +80,7 @@ def parse_manifest(data: bytes) -> Manifest | None:
             return None
         return Manifest(str(term_sheet["file"]), str(term_sheet["sha256"]),
                         tuple(entry for item in outputs if (entry := _entry(item))))
-    except (ValueError, KeyError, TypeError):
+    except (ValueError, KeyError, TypeError, RecursionError):  # nested past what JSON reads
         return None
 
 
@@ -89,4 +99,6 @@ def _entry(item: object) -> Entry | None:
     if isinstance(recorded, dict) and all(isinstance(recorded.get(key), str)
                                           for key in ("document", "writer")):
         inputs = Inputs(recorded["document"], recorded["writer"])
-    return Entry(document, kind, format, file, sha256, inputs)
+    term_sheet = item.get("term_sheet_sha256")
+    return Entry(document, kind, format, file, sha256, inputs,
+                 term_sheet if isinstance(term_sheet, str) and _SHA256.match(term_sheet) else None)

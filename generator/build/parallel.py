@@ -16,12 +16,18 @@ build dies stops (a killed build must not leave processes rendering for no one).
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from typing import TypeVar
+import shutil
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from ..errors import OutputError
 from ..writers import RenderedDocument
-from ..writers.worker import Failed, Written, start, write
+from ..writers.worker import Failed, Written, serve, write
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
+    from multiprocessing.process import BaseProcess
 
 Key = TypeVar("Key")
 Done = Callable[[Key, bytes, float], None]
@@ -56,27 +62,85 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
         for key, document, format in inline + heavy:
             done(key, *_outcome(write(document, format)))
         return
-    # Imported only when a pool is needed: a build with nothing to write goes without.
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    with _Pool(min(processes, len(heavy))) as pool:
+        for key, document, format in inline:  # while the processes get ready
+            done(key, *_outcome(write(document, format)))
+        for key, result in pool.run(heavy):
+            done(key, *_outcome(result))
 
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(_PRELOAD)
-    with ProcessPoolExecutor(min(processes, len(heavy)), mp_context=context,
-                             initializer=start) as pool:
-        futures = {pool.submit(write, document, format): key for key, document, format in heavy}
+
+class _Pool:
+    """Processes that each write one document at a time, over a pipe of their own.
+
+    Not concurrent.futures' pool: its queues hold named semaphores, which the resource
+    tracker reports as leaked when the build is killed. A pipe is all a process needs; when
+    the build closes it, the process ends. The processes' temporary files (WeasyPrint's
+    copies of the fonts) go into a folder of the run's, which the run removes, and which a
+    process removes if the build is killed (writers/worker.py).
+    """
+
+    def __init__(self, processes: int):
+        # Imported only when a pool is needed: a build with nothing to write goes without.
+        import multiprocessing
+
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(_PRELOAD)
+        self._scratch = tempfile.mkdtemp(prefix="dealdocs-")
+        self._workers: dict[Connection, BaseProcess] = {}
+        self._busy: dict[Connection, Any] = {}
         try:
-            for key, document, format in inline:  # while the processes start
-                done(key, *_outcome(write(document, format)))
-            for future in as_completed(futures):
-                done(futures[future], *_outcome(future.result()))
-        except BrokenProcessPool as error:
+            for _ in range(processes):
+                ours, theirs = context.Pipe()
+                process = context.Process(target=serve, args=(theirs, self._scratch),
+                                          daemon=True)
+                process.start()
+                theirs.close()
+                self._workers[ours] = process
+        except BaseException:
+            self.__exit__()
+            raise
+
+    def __enter__(self) -> _Pool:
+        return self
+
+    def run(self, jobs: Sequence[tuple[Key, RenderedDocument, str]]
+            ) -> Iterator[tuple[Key, Written | Failed]]:
+        """Each job's key and result, as the processes finish them (the first jobs first)."""
+        from multiprocessing.connection import wait
+
+        waiting = iter(jobs)
+        try:
+            for connection in self._workers:
+                self._give(connection, waiting)
+            while self._busy:
+                for connection in wait(list(self._busy)):
+                    result = connection.recv()
+                    key = self._busy.pop(connection)
+                    self._give(connection, waiting)
+                    yield key, result
+        except (EOFError, OSError):  # a process died: killed, or out of memory
             raise OutputError("a process writing the documents stopped unexpectedly",
-                              "run the build again (with --jobs 1 if it happens again)") from error
-        finally:
-            for future in futures:
-                future.cancel()
+                              "run the build again (with --jobs 1 if it happens again)"
+                              ) from None
+
+    def _give(self, connection: Connection,
+              waiting: Iterator[tuple[Key, RenderedDocument, str]]) -> None:
+        job = next(waiting, None)
+        if job is not None:
+            key, document, format = job
+            connection.send((document, format))
+            self._busy[connection] = key
+
+    def __exit__(self, *exc: object) -> None:
+        """Stop the processes (those still writing, when the build failed), then remove
+        their temporary files."""
+        for connection, process in self._workers.items():
+            connection.close()
+            if connection in self._busy:
+                process.terminate()
+        for process in self._workers.values():
+            process.join()
+        shutil.rmtree(self._scratch, ignore_errors=True)
 
 
 def _outcome(result: Written | Failed) -> tuple[bytes, float]:

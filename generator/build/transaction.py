@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import BinaryIO
 
 from ..errors import OutputError
+from . import readback
 from .lock import Holder, locked
 from .manifest import MANIFEST, Manifest, parse_manifest
 from .plan import FileState
@@ -88,7 +89,7 @@ class DealFolder:
         with _os_errors(f"cannot read {self.path}"):
             manifest = self._read_manifest()
             recorded = {entry.file for entry in manifest.entries} if manifest else set()
-            self._files = {name: self._state(self.path / name) for name in names | recorded}
+            self._files = {name: self._state(self.path, name) for name in names | recorded}
             for name in names:  # a file this build writes would take the folder's place
                 if (self.path / name).is_dir() and not (self.path / name).is_symlink():
                     raise OutputError(f"{self.path / name} is a folder where dealdocs writes "
@@ -132,6 +133,24 @@ class DealFolder:
         state = self._files.get(name)
         with _os_errors(f"cannot write {self.path / name}"):
             _write(self.staging / name, data, state.mode if state and state.sha256 else None)
+
+    def write_part(self, part: str, files: Mapping[str, bytes], *, replace: bool) -> None:
+        """Write `files` into the new set's `part` (see update_part), which carry_others
+        left out."""
+        if not _PART.match(part) or any(not _relative(name) for name in files):
+            raise ValueError(f"not a part of a deal folder: {part!r} {sorted(files)[:3]}")
+        target = self.staging / part
+        with _os_errors(f"cannot write in {self.path / part}"):
+            current = self.path / part
+            if not replace and current.is_dir() and not current.is_symlink():
+                shutil.copytree(current, target, symlinks=True, copy_function=_link,
+                                ignore=lambda where, names: [
+                                    name for name in names
+                                    if os.path.relpath(Path(where) / name, current) in files])
+            target.mkdir(exist_ok=True)
+            for name, data in sorted(files.items()):
+                (target / name).parent.mkdir(parents=True, exist_ok=True)
+                _write(target / name, data, None)
 
     def commit(self, manifest: Manifest | None) -> None:
         """Write the manifest (if the folder holds a build) and swap the new set into place."""
@@ -179,8 +198,7 @@ class DealFolder:
             return []
 
     def _read_manifest(self) -> Manifest | None:
-        path = self.path / MANIFEST
-        with _open_regular(path) as handle:
+        with _open_regular(self.path, MANIFEST) as handle:
             if handle is None:
                 return None
             self._manifest_mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
@@ -188,11 +206,11 @@ class DealFolder:
             return parse_manifest(self.manifest_bytes)
 
     @staticmethod
-    def _state(path: Path) -> FileState | None:
-        with _open_regular(path) as handle:
+    def _state(folder: Path, name: str) -> FileState | None:
+        with _open_regular(folder, name) as handle:
             if handle is None:
                 try:
-                    return FileState(None, stat.S_IMODE(os.lstat(path).st_mode))
+                    return FileState(None, stat.S_IMODE(os.lstat(folder / name).st_mode))
                 except FileNotFoundError:
                     return None
             return FileState(hashlib.file_digest(handle, "sha256").hexdigest(),
@@ -212,25 +230,12 @@ def update_part(out_dir: Path, deal_id: str, part: str, files: Mapping[str, byte
     The deal folder need not hold a build: a change report between two term sheets can be
     the first thing in it. Returns the part's folder.
     """
-    if not _PART.match(part) or any(not _relative(name) for name in files):
-        raise ValueError(f"not a part of a deal folder: {part!r} {sorted(files)[:3]}")
     folder = DealFolder(out_dir, deal_id)
     with folder.opened(waiting):
         manifest, _ = folder.read(())
         folder.begin()
         folder.carry_others({part})
-        target = folder.staging / part
-        with _os_errors(f"cannot write in {folder.path / part}"):
-            current = folder.path / part
-            if not replace and current.is_dir() and not current.is_symlink():
-                shutil.copytree(current, target, symlinks=True, copy_function=_link,
-                                ignore=lambda where, names: [
-                                    name for name in names
-                                    if os.path.relpath(Path(where) / name, current) in files])
-            target.mkdir(exist_ok=True)
-            for name, data in sorted(files.items()):
-                (target / name).parent.mkdir(parents=True, exist_ok=True)
-                _write(target / name, data, None)
+        folder.write_part(part, files, replace=replace)
         folder.commit(manifest)
     return folder.path / part
 
@@ -244,7 +249,7 @@ def read_files(out_dir: Path, deal_id: str, names: Iterable[str], *,
     with folder.opened(waiting):
         for name in names:
             with _os_errors(f"cannot read {folder.path / name}"), \
-                    _open_regular(folder.path / name) as handle:
+                    _open_regular(folder.path, name) as handle:
                 if handle is None:
                     raise OutputError(f"{folder.path / name} is missing or not a file",
                                       "run the command again")
@@ -263,7 +268,7 @@ def read_part(out_dir: Path, deal_id: str, part: str, *,
         with _os_errors(f"cannot read {where}"):
             names = sorted(os.listdir(where)) if where.is_dir() and not where.is_symlink() else []
             for name in names:
-                with _open_regular(where / name) as handle:
+                with _open_regular(where, name) as handle:
                     if handle is not None:
                         found[name] = handle.read()
     return found
@@ -281,24 +286,15 @@ def _relative(name: str) -> bool:
 
 
 @contextmanager
-def _open_regular(path: Path) -> Iterator[BinaryIO | None]:
-    """The regular file at `path` open for reading; None if there is none, or something
+def _open_regular(folder: Path, name: str) -> Iterator[BinaryIO | None]:
+    """The regular file `folder/name` open for reading; None if there is none, or something
     else (a link to /dev/zero, a pipe) that must not be read."""
     try:
-        descriptor = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK | os.O_CLOEXEC)
-    except (FileNotFoundError, NotADirectoryError):
+        handle = readback.open_regular(folder, name)
+    except (FileNotFoundError, readback.Refused):
         yield None
         return
-    except OSError as error:
-        if error.errno == errno.ELOOP:  # a symbolic link
-            yield None
-            return
-        raise
-    if not stat.S_ISREG(os.fstat(descriptor).st_mode):  # a folder, a pipe, a device
-        os.close(descriptor)
-        yield None
-        return
-    with open(descriptor, "rb") as handle:
+    with handle:
         yield handle
 
 

@@ -7,7 +7,8 @@ manifest. They are kept in `OUT/<deal id>/versions/`: `index.json` lists the ver
 a version that changes one note costs that note's HTML. PDF and Word files are not kept:
 the HTML is what a redline is made from.
 
-Reading is here; writing goes through the deal folder's transaction (build/transaction.py).
+Reading is here, and what a build adds; the build writes it in its own transaction
+(build/__init__.py), so that the last version always describes the set in the folder.
 """
 
 from __future__ import annotations
@@ -16,15 +17,14 @@ import datetime as dt
 import gzip
 import hashlib
 import json
-from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
-from ..build.lock import Holder
-from ..build.manifest import MANIFEST
-from ..build.transaction import VERSIONS, read_files, update_part
+from ..build import readback
+from ..build.transaction import VERSIONS
 from ..deal import derive
 from ..errors import OutputError, TermSheetError
+from ..loader import MAX_FILE_BYTES
 from ..osuser import os_user
 from ..pipeline import Prepared
 from ..termsheet import LoadedTermSheet, parse_term_sheet
@@ -35,6 +35,8 @@ from .terms import term_changes
 _INDEX = "index.json"
 _FORMAT = 1  # of index.json; a reader refuses one it does not know
 _MAX_INDEX_BYTES = 64 << 20
+_MAX_OBJECT_BYTES = 64 << 20
+"""Of a term sheet (at most 1 MiB), a document's HTML or a manifest, compressed or not."""
 
 
 @dataclass(frozen=True)
@@ -70,37 +72,50 @@ class Version:
 def read_versions(deal_folder: Path) -> list[Version]:
     """The versions kept in a deal folder, oldest first (none when it keeps none)."""
     path = deal_folder / VERSIONS / _INDEX
+    fix = f"move {deal_folder / VERSIONS} away to start a new history"
     try:
-        with path.open("rb") as handle:
-            data = json.loads(handle.read(_MAX_INDEX_BYTES))
+        data = json.loads(_read(deal_folder, f"{VERSIONS}/{_INDEX}", _MAX_INDEX_BYTES, fix))
     except FileNotFoundError:
         return []
-    except (OSError, ValueError) as exc:
-        raise OutputError(f"{path} cannot be read ({exc})",
-                          f"move {deal_folder / VERSIONS} away to start a new history") from None
+    except (ValueError, RecursionError) as exc:  # not JSON, or nested past what it reads
+        raise OutputError(f"{path} cannot be read ({exc})", fix) from None
     if not isinstance(data, dict) or data.get("format") != _FORMAT:
-        raise OutputError(f"{path} was written by another version of dealdocs",
-                          f"move {deal_folder / VERSIONS} away to start a new history")
+        raise OutputError(f"{path} was written by another version of dealdocs", fix)
     try:
         return [Version(**{**item, "documents": tuple(StoredDocument(**document)
                                                       for document in item["documents"])})
                 for item in data["versions"]]
     except (KeyError, TypeError) as exc:  # edited by hand, or cut short
-        raise OutputError(f"{path} is not an index of versions ({exc!r})",
-                          f"move {deal_folder / VERSIONS} away to start a new history") from None
+        raise OutputError(f"{path} is not an index of versions ({exc!r})", fix) from None
 
 
-def read_object(deal_folder: Path, sha256: str) -> bytes:
-    path = deal_folder / VERSIONS / "objects" / f"{sha256}.gz"
+def read_object(deal_folder: Path, sha256: str, limit: int = _MAX_OBJECT_BYTES) -> bytes:
+    """The text stored under `sha256`, if it is no more than `limit` bytes."""
+    name = f"{VERSIONS}/objects/{sha256}.gz"
+    fix = "compare with another version (--against)"
     try:
-        data = gzip.decompress(path.read_bytes())
-    except (OSError, EOFError, gzip.BadGzipFile) as exc:
-        raise OutputError(f"{path} cannot be read ({exc})",
-                          "compare with another version (--against)") from None
+        data = readback.gunzip(_read(deal_folder, name, _MAX_OBJECT_BYTES, fix), limit,
+                               deal_folder / name)
+    except FileNotFoundError:
+        raise OutputError(f"{deal_folder / name} is missing", fix) from None
+    except readback.Refused as refused:
+        raise OutputError(str(refused), fix) from None
     if hashlib.sha256(data).hexdigest() != sha256:
-        raise OutputError(f"{path} does not hold what the index says",
-                          "compare with another version (--against)")
+        raise OutputError(f"{deal_folder / name} does not hold what the index says", fix)
     return data
+
+
+def _read(deal_folder: Path, name: str, limit: int, fix: str) -> bytes:
+    """A file of the version store, which anyone may have replaced: FileNotFoundError when
+    it is not there, OutputError when something else than a file of ours is."""
+    try:
+        return readback.read_regular(deal_folder, name, limit)
+    except FileNotFoundError:
+        raise
+    except readback.Refused as refused:
+        raise OutputError(str(refused), fix) from None
+    except OSError as exc:
+        raise OutputError(f"{deal_folder / name} cannot be read ({exc.strerror})", fix) from None
 
 
 def stored_documents(deal_folder: Path, version: Version) -> dict[str, RenderedDocument]:
@@ -111,50 +126,54 @@ def stored_documents(deal_folder: Path, version: Version) -> dict[str, RenderedD
         for document in version.documents}
 
 
-def keep(prepared: Prepared, documents: list[RenderedDocument], out_dir: Path,
-         waiting: Callable[[Holder], None] = lambda holder: None) -> Version | None:
-    """Keep what a build of the whole deal built (`documents`, from `prepared`) as a new
-    version, now and by this user, unless the last version is the same; returns the
-    version kept, if one was."""
-    assert prepared.deal is not None
-    source = prepared.source
-    return record(out_dir, prepared.deal.deal.id, Path(source.file).name,
-                  source.text.encode("utf-8"), LoadedTermSheet(prepared.sheet, source),
-                  documents, dt.datetime.now(dt.UTC), os_user(), waiting)
+class Keeping:
+    """The version a build of the whole deal keeps (`documents`, from `prepared`), now and by
+    this user, unless the last version is the same: a Keeper of build.write_documents, so
+    that it is decided under the deal's lock and swapped in with the set it describes, and
+    a damaged store stops the build before anything changed. `kept` is the version kept,
+    once the build is done, if one was."""
 
+    part = VERSIONS
 
-def record(out_dir: Path, deal_id: str, term_sheet_name: str, term_sheet: bytes,
-           loaded: LoadedTermSheet, documents: list[RenderedDocument], recorded: dt.datetime,
-           by: str, waiting: Callable[[Holder], None] = lambda holder: None) -> Version | None:
-    """Keep `documents` as a new version, unless the last version is the same; returns the
-    version kept, if one was."""
-    folder = out_dir / deal_id
-    versions = read_versions(folder)
-    stored = tuple(StoredDocument(document.name, document.title, document.kind,
-                                  document.created.isoformat(), document.identifier,
-                                  _sha(document.html.encode("utf-8")))
-                   for document in documents)
-    last = versions[-1] if versions else None
-    if last and (last.term_sheet_sha256, last.documents) == (_sha(term_sheet), stored):
-        return None
-    manifest = read_files(out_dir, deal_id, [MANIFEST], waiting=waiting).get(MANIFEST) if (
-        folder / MANIFEST).exists() else None
-    version = Version(len(versions) + 1, recorded.astimezone(dt.UTC).replace(
-        microsecond=0, tzinfo=None).isoformat(), by, term_sheet_name, _sha(term_sheet),
-        _sha(manifest) if manifest is not None else None, stored,
-        summary(_loaded(folder, last), last, loaded, stored))
-    kept = {sha for v in versions for sha in
-            (v.term_sheet_sha256, v.manifest_sha256, *(d.html for d in v.documents))}
-    objects = {_sha(data): data for data in
-               [term_sheet, *(document.html.encode("utf-8") for document in documents),
-                *([manifest] if manifest is not None else [])]}
-    index = json.dumps({"format": _FORMAT, "versions": [asdict(v) for v in [*versions, version]]},
-                       indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
-    files = {f"objects/{sha}.gz": gzip.compress(data, mtime=0)
-             for sha, data in objects.items() if sha not in kept}
-    update_part(out_dir, deal_id, VERSIONS, {_INDEX: index, **files}, replace=False,
-                waiting=waiting)
-    return version
+    def __init__(self, prepared: Prepared, documents: list[RenderedDocument]):
+        assert prepared.deal is not None
+        self._prepared = prepared
+        self._documents = documents
+        self._term_sheet = prepared.source.text.encode("utf-8")
+        self._stored = tuple(StoredDocument(document.name, document.title, document.kind,
+                                            document.created.isoformat(), document.identifier,
+                                            _sha(document.html.encode("utf-8")))
+                             for document in documents)
+        self._folder = Path()
+        self._versions: list[Version] = []
+        self.kept: Version | None = None
+
+    def read(self, deal_folder: Path) -> bool:
+        self._folder = deal_folder
+        self._versions = read_versions(deal_folder)
+        last = self._versions[-1] if self._versions else None
+        return not (last and (last.term_sheet_sha256, last.documents)
+                    == (_sha(self._term_sheet), self._stored))
+
+    def files(self, manifest: bytes) -> dict[str, bytes]:
+        versions, source = self._versions, self._prepared.source
+        last = versions[-1] if versions else None
+        self.kept = version = Version(
+            len(versions) + 1, dt.datetime.now(dt.UTC).replace(microsecond=0, tzinfo=None)
+            .isoformat(), os_user(), Path(source.file).name, _sha(self._term_sheet),
+            _sha(manifest), self._stored,
+            summary(_loaded(self._folder, last), last,
+                    LoadedTermSheet(self._prepared.sheet, source), self._stored))
+        stored = {sha for v in versions for sha in
+                  (v.term_sheet_sha256, v.manifest_sha256, *(d.html for d in v.documents))}
+        objects = {_sha(data): data for data in
+                   [self._term_sheet, manifest,
+                    *(document.html.encode("utf-8") for document in self._documents)]}
+        index = json.dumps({"format": _FORMAT,
+                            "versions": [asdict(v) for v in [*versions, version]]},
+                           indent=1, ensure_ascii=False).encode("utf-8") + b"\n"
+        return {_INDEX: index, **{f"objects/{sha}.gz": gzip.compress(data, mtime=0)
+                                  for sha, data in objects.items() if sha not in stored}}
 
 
 def kept_snapshot(deal_folder: Path, current: Snapshot, against: int | None = None
@@ -191,7 +210,8 @@ def _same(version: Version, snapshot: Snapshot) -> bool:
 
 def load_term_sheet_of(deal_folder: Path, version: Version) -> LoadedTermSheet:
     """A version's term sheet, typed by today's model."""
-    text = read_object(deal_folder, version.term_sheet_sha256).decode("utf-8")
+    # No larger than the loader reads a term sheet: the index names the object to parse.
+    text = read_object(deal_folder, version.term_sheet_sha256, MAX_FILE_BYTES).decode("utf-8")
     return parse_term_sheet(text, f"{version.term_sheet} ({version.label})")
 
 

@@ -15,7 +15,7 @@ from rich.progress import Progress
 from rich.table import Table
 from rich.text import Text
 
-from ..build import FORMATS, Build, Status, write_documents
+from ..build import FORMATS, Build, Keeper, Status, write_documents
 from ..build.lock import Holder
 from ..deal import Deal
 from ..loader import SourceMap
@@ -98,7 +98,7 @@ def error(exc: DealdocsError) -> NoReturn:
 
 def write(deal: Deal, documents: Sequence[RenderedDocument], chosen: list[str], out: Path,
           source: SourceMap, *, jobs: int | None = None, force: bool = False,
-          prune: bool = True) -> Build:
+          prune: bool = True, keep: Keeper | None = None) -> Build:
     """Build the documents into the deal's folder, with a progress bar at a terminal (a log
     or a pipe gets the summary only)."""
     with Progress(*Progress.get_default_columns(), console=console, transient=True,
@@ -106,7 +106,7 @@ def write(deal: Deal, documents: Sequence[RenderedDocument], chosen: list[str], 
         task = bar.add_task("Writing", total=None)
         return write_documents(
             deal, list(documents), chosen, out, source, jobs=jobs, force=force, prune=prune,
-            progress=lambda done, total: bar.update(task, completed=done, total=total),
+            keep=keep, progress=lambda done, total: bar.update(task, completed=done, total=total),
             waiting=waiting)
 
 

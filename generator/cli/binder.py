@@ -10,7 +10,7 @@ from rich.progress import Progress
 
 from ..binder.build import STEPS_PER_BINDER, build_binders
 from ..build import render_documents
-from ..changes.versions import keep
+from ..changes.versions import Keeping
 from ..errors import BinderError, DealdocsError, RenderError
 from ..model import Closing
 from .app import (JobsOption, OutOption, StrictOption, TermSheetArgument, app, console, count,
@@ -63,10 +63,10 @@ def binder(
                 bar.update(task, description=f"{closing.name}: {what}", advance=1,
                            total=STEPS_PER_BINDER * len(chosen))
 
+            keeping = Keeping(checked, render_documents(deal))
             build, binders = build_binders(
-                checked, chosen, folder, jobs=jobs, step=step, waiting=waiting,
+                checked, chosen, folder, jobs=jobs, step=step, waiting=waiting, keep=keeping,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
-        kept = keep(checked, render_documents(deal), folder, waiting)
     except (RenderError, BinderError) as exc:
         fail(term_sheet, exc.findings)
     except DealdocsError as exc:
@@ -79,5 +79,5 @@ def binder(
         line(f"{made.folder}: up to date" if not made.files else
              f"{made.folder}: binder.pdf, index.docx, {count(packets, 'signature packet')}, "
              "manifest.json")
-    if kept is not None:
-        line(f"kept as {kept.label}: {kept.summary}", "dim")
+    if keeping.kept is not None:
+        line(f"kept as {keeping.kept.label}: {keeping.kept.summary}", "dim")

@@ -9,7 +9,7 @@ from typing import Annotated
 import typer
 
 from ..build import FORMATS, render_documents
-from ..changes.versions import keep
+from ..changes.versions import Keeping
 from ..documents import KIND_NAMES
 from ..errors import DealdocsError, RenderError
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
@@ -49,14 +49,14 @@ def render(
     try:
         with console.status("Rendering documents") if console.is_terminal else nullcontext():
             documents = render_documents(checked.deal, [name.value for name in only])
+        keeping = None if only else Keeping(checked, documents)
         build = write(checked.deal, documents, chosen, folder, checked.source, jobs=jobs,
-                      force=force)
-        kept = None if only else keep(checked, documents, folder, waiting)
+                      force=force, keep=keeping)
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except DealdocsError as exc:
         error(exc)
     print_build(build)
-    if kept is not None:
-        line(f"kept as {kept.label}: {kept.summary}", "dim")
+    if keeping is not None and keeping.kept is not None:
+        line(f"kept as {keeping.kept.label}: {keeping.kept.summary}", "dim")
 

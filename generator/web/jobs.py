@@ -12,7 +12,7 @@ from ..binder.build import build_binders
 from ..build import Build, default_jobs, render_documents, write_documents
 from ..changes.folder import change_documents, write_changes
 from ..changes.report import change_report, current_snapshot
-from ..changes.versions import keep, kept_snapshot
+from ..changes.versions import Keeping, kept_snapshot
 from ..documents import KIND_NAMES
 from ..errors import BinderError, DealdocsError, RenderError
 from ..findings import Finding
@@ -47,11 +47,12 @@ def render_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[s
     version, as `dealdocs render` keeps it."""
     assert prepared.deal is not None
     documents = render_documents(prepared.deal, kinds)
+    whole = not kinds or set(kinds) >= set(KIND_NAMES)
+    keeping = Keeping(prepared, documents) if whole else None
     job.build = write_documents(prepared.deal, documents, formats, out, prepared.source,
-                                progress=job.report)
-    if not kinds or set(kinds) >= set(KIND_NAMES):
-        kept = keep(prepared, documents, out)
-        job.outcome = f"Kept as {kept.label}." if kept else ""
+                                keep=keeping, progress=job.report)
+    if keeping is not None and keeping.kept is not None:
+        job.outcome = f"Kept as {keeping.kept.label}."
 
 
 def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
@@ -83,8 +84,8 @@ def binder_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[s
     binder's own), the deal kept as a version."""
     assert prepared.deal is not None
     closings = list(prepared.deal.closings)
-    job.build, binders = build_binders(prepared, closings, out, progress=job.report)
-    keep(prepared, render_documents(prepared.deal), out)
+    job.build, binders = build_binders(prepared, closings, out, progress=job.report,
+                                       keep=Keeping(prepared, render_documents(prepared.deal)))
     made = [binder.closing.name for binder in binders if binder.files]
     job.outcome = (f"Binders made: {', '.join(made)}." if made else
                    "Every binder was up to date.")

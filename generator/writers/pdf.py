@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import atexit
 import functools
 import hashlib
+import shutil
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -104,6 +106,12 @@ def _print_setup(forms: Forms) -> tuple[FormsOnlyFetcher, FontConfiguration, CSS
     font_config = FontConfiguration()
     stylesheet = forms.path(PRINT_CSS)
     css = CSS(filename=str(stylesheet), url_fetcher=fetcher, font_config=font_config)
+    # WeasyPrint copies the fonts into a temporary folder (weasyprint-*) that it removes
+    # only when the configuration is collected, and this one lasts as long as the process:
+    # remove it when the process ends. (A pool process's is inside its run's temporary
+    # folder, which the run removes, even when it is killed: writers/worker.py.)
+    if font_config._folder is not None:
+        atexit.register(shutil.rmtree, font_config._folder, ignore_errors=True)
     return fetcher, font_config, css, stylesheet.parent.as_uri() + "/"
 
 
