@@ -1,6 +1,7 @@
 """`dealdocs` starts quickly: --help and --version import neither the model, the build,
-Jinja nor Rich, and a command's own --help imports nothing of what the command runs with.
-Speed is not timed here (the machines are shared); `make bench` prints the times."""
+Jinja nor Rich, a command's own --help imports nothing of what the command runs with, and
+a command imports no more than it needs. Speed is not timed here (the machines are shared);
+`make bench` prints the times."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import sys
 import typer
 
 from generator.cli import app
-from tests.helpers import ROOT
+from tests.helpers import AMENDMENT_1, ROOT
 
 # Each command imports these when it runs, never before.
 HEAVY = ("pydantic", "jinja2", "sqlalchemy", "alembic", "weasyprint", "docxtpl", "docx", "pypdf",
@@ -54,3 +55,11 @@ def test_a_commands_help_imports_nothing_it_runs_with():
     # Typer converts the value of every option with pydantic, the group's --help too, once
     # a command is named; the model and the rest come with the command.
     assert heavy_imports(*([command, "--help"] for command in commands)) == ["pydantic"]
+
+
+def test_validate_of_a_deal_without_a_conversion_log_imports_no_database_layer(tmp_path):
+    sheet = tmp_path / AMENDMENT_1.name
+    sheet.write_text(AMENDMENT_1.read_text(encoding="utf-8"), encoding="utf-8")
+    found = heavy_imports(["validate", str(sheet)])
+    assert "generator.model" in found
+    assert "sqlalchemy" not in found and "alembic" not in found

@@ -180,10 +180,14 @@ def _schedule_table(deal: Deal) -> Table:
 
 def _log_findings(term_sheet: Path, prepared: Prepared, log: str | None) -> list[Finding]:
     """What the deal's conversion log, if it has one, says against the term sheet."""
-    from ..conversions.checks import check_log
-    from ..conversions.log import locate, open_log
+    from ..conversions.place import named
     if prepared.deal is None:
         return []
+    place = named(term_sheet, prepared.deal.deal.id, log)
+    if isinstance(place, Path) and not place.exists():
+        return []  # no log, known without the database layer
+    from ..conversions.checks import check_log
+    from ..conversions.log import locate, open_log
     try:
         location = locate(term_sheet, prepared.deal.deal.id, log)
         book = open_log(location, create=False)
