@@ -53,6 +53,7 @@ bench: $(STAMP)
 	$(BIN)/python scripts/bench_conversions.py
 	$(BIN)/python scripts/bench_binder.py
 	$(BIN)/python scripts/bench_changes.py
+	$(BIN)/python scripts/bench_cli.py
 
 clean:
 	rm -rf $(VENV) output/*/

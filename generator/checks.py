@@ -8,7 +8,7 @@ exist, ids given twice); only when every reference resolves are the figures deri
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from decimal import Decimal
 
 from .calculations import additional_warrant_shares, column_total

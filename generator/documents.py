@@ -7,10 +7,14 @@ import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from .deal import Deal, Note
-from .forms import NOTE_TEMPLATE, Forms
+from .forms import NOTE_TEMPLATE
+
+# The kinds' names are read by `dealdocs --help`, which must not import the typed model.
+if TYPE_CHECKING:
+    from .deal import Deal, Note
+    from .forms import Forms
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,6 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from fontTools.ttLib import TTFont
-
 from .errors import DealdocsError
 from .forms import BUNDLED_DIR
 
@@ -76,6 +74,8 @@ def require_fonts() -> None:
 
 @functools.cache
 def _character_map(font: FontFile) -> frozenset[int]:
+    # Imported here: `dealdocs --help` reads FONTS (the PDF writer's inputs), never a font.
+    from fontTools.ttLib import TTFont
     with TTFont(font.path, fontNumber=font.face, lazy=True) as ttfont:
         return frozenset(ttfont.getBestCmap())
 

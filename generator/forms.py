@@ -19,10 +19,13 @@ import tomllib
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .errors import DealdocsError
 from .findings import Finding, Mark, Severity
-from .loader import SourceMap
+
+if TYPE_CHECKING:
+    from .loader import SourceMap
 
 # The repository keeps templates/ at the top level; generator/templates links to it and
 # the wheel carries it there, so an installed dealdocs finds its forms beside its code.

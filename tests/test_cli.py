@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
+import tomllib
 
 import pytest
+import typer
 from typer.testing import CliRunner
 
 from generator.cli import app
-from tests.helpers import AMENDMENT_1, AMENDMENT_2, line_of, replace_once
+from tests.helpers import AMENDMENT_1, AMENDMENT_2, ROOT, line_of, replace_once
 
 runner = CliRunner()
 
@@ -109,3 +112,31 @@ def test_json_ok_follows_strict():
     result = runner.invoke(app, ["validate", "--json", "--strict", str(AMENDMENT_1)])
     assert result.exit_code == 1
     assert json.loads(result.output)[0]["ok"] is False
+
+
+def test_version_is_pyprojects_as_installed():
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
+    result = runner.invoke(app, ["--version"])
+    assert result.exit_code == 0
+    assert result.output == f"dealdocs {project['version']}\n"
+
+
+def test_help_lists_the_commands_in_the_order_of_a_deals_life():
+    result = runner.invoke(app, ["--help"], terminal_width=200)
+    assert result.exit_code == 0
+    listed = re.findall(r"^  (\w+) {2,}\S", result.output.split("Commands:")[1], re.MULTILINE)
+    assert listed == ["validate", "new", "schema", "render", "binder", "convert", "conversions",
+                      "versions", "diff", "serve"]
+    assert "--version" in result.output
+
+
+def test_each_commands_help_shows_its_help_and_every_option():
+    group = typer.main.get_command(app)
+    for name, command in group.commands.items():
+        result = runner.invoke(app, [name, "--help"], terminal_width=200)
+        shown = " ".join(result.output.split())
+        assert result.exit_code == 0, name
+        assert " ".join((command.help or "").split()) in shown, name
+        for param in command.params:
+            for option in param.opts if param.param_type_name == "option" else ():
+                assert option in shown, (name, option)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+import tomllib
 import sys
 import sysconfig
 import zipfile
@@ -87,6 +88,8 @@ def test_dealdocs_runs_from_any_folder_after_pip_install(installed: Path, tmp_pa
     where = subprocess.run([str(installed / "python"), "-c", "import generator; print(generator.__file__)"],
                            cwd=tmp_path, env=env, capture_output=True, text=True, check=True)
     assert Path(where.stdout.strip()).is_relative_to(installed.parent), where.stdout
+    version = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]["version"]
+    assert dealdocs("--version").stdout == f"dealdocs {version}\n"
     dealdocs("new", "acme-2026")
     sheet = tmp_path / "term_sheets" / "acme-2026.yaml"
     assert sheet.read_text(encoding="utf-8") == starter_term_sheet("acme-2026")

@@ -12,7 +12,7 @@ import lxml.html
 from ..deal import Deal
 from ..documents import DocumentJob, plan
 from ..errors import RenderError
-from ..findings import Finding, Mark, Severity
+from ..findings import Finding, Severity
 from ..fonts import describe, uncovered_characters
 from ..rendering import render_html
 from ..writers import RenderedDocument

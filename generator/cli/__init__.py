@@ -6,7 +6,7 @@ from __future__ import annotations
 import gc
 
 from ..errors import DealdocsError
-from .app import app, err_console, line
+from .app import app
 # In the order --help lists them: a deal's life, from its term sheet to its changes.
 from . import terms, render, binder, conversions, changes, serve  # noqa: E402,F401,I001
 
@@ -14,13 +14,13 @@ __all__ = ["app", "main"]
 
 
 def main() -> None:
-    # What the imports made (the typed model, Jinja, Rich) lives as long as the command:
-    # frozen, the garbage collector no longer walks it, during the run or at exit. That is
-    # a fifth of the time of a build that finds everything up to date.
+    # What is made before the command runs and at its end lives as long as the process:
+    # frozen, the garbage collector no longer walks it, during the run or at exit.
     gc.freeze()
     try:
         app()
     except DealdocsError as exc:
+        from .shared import err_console, line
         line(str(exc), "red", err_console)
         raise SystemExit(1) from None
     finally:

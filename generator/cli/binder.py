@@ -3,18 +3,15 @@ the deal's PDFs (brought up to date first, as `render` would)."""
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
 
-from ..binder.build import STEPS_PER_BINDER, build_binders
-from ..build import render_documents
-from ..changes.versions import Keeping
 from ..errors import BinderError, DealdocsError, RenderError
-from ..model import Closing
-from .app import (JobsOption, OutOption, StrictOption, TermSheetArgument, app, console, count,
-                  error, fail, line, out_folder, prepared, waiting)
+from .app import JobsOption, OutOption, StrictOption, TermSheetArgument, app, out_folder
+
+if TYPE_CHECKING:
+    from ..model import Closing
 
 
 @app.command(short_help="Build each closing's binder, index and signature packets.",
@@ -39,6 +36,12 @@ def binder(
     jobs: JobsOption = None,
     strict: StrictOption = False,
 ) -> None:
+    from rich.progress import Progress
+
+    from ..binder.build import STEPS_PER_BINDER, build_binders
+    from ..build import render_documents
+    from ..changes.versions import Keeping
+    from .shared import console, count, error, fail, line, prepared, waiting
     folder = out_folder(out)
     checked = prepared(term_sheet, strict)
     deal = checked.deal

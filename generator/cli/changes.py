@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import Progress
-from rich.table import Table
-from rich.text import Text
 
-from ..build import FORMATS, default_jobs
-from ..changes.folder import change_documents, write_changes
-from ..changes.report import ChangeReport, Snapshot, change_report, current_snapshot
-from ..changes.versions import kept_snapshot, read_versions
 from ..errors import DealdocsError, RenderError
-from ..osuser import os_user
+from ..writers import FORMATS
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
-                  console, count, error, fail, formats, line, out_folder, prepared, waiting)
+                  formats, out_folder)
+
+if TYPE_CHECKING:
+    from ..changes.report import ChangeReport, Snapshot
 
 
 @app.command(short_help="List the versions of a deal that builds kept.",
@@ -26,6 +22,11 @@ from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetA
              "the term sheet or a document changed since the last (the term sheet and each document's rendered "
              "text, not the PDF and Word files).")
 def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from ..changes.versions import read_versions
+    from .shared import console, error, line, prepared
     checked = prepared(term_sheet)
     assert checked.deal is not None
     try:
@@ -68,6 +69,13 @@ def diff(
     jobs: JobsOption = None,
     strict: StrictOption = False,
 ) -> None:
+    from rich.progress import Progress
+
+    from ..build import default_jobs
+    from ..changes.folder import change_documents, write_changes
+    from ..changes.report import change_report
+    from ..osuser import os_user
+    from .shared import console, count, error, line, waiting
     if len(term_sheets) > 2:
         raise typer.BadParameter("give one term sheet, or two (old and new)",
                                  param_hint="TERM_SHEETS")
@@ -104,6 +112,8 @@ def diff(
 
 
 def _current(term_sheet: Path, strict: bool) -> Snapshot:
+    from ..changes.report import current_snapshot
+    from .shared import fail, prepared
     checked = prepared(term_sheet, strict)
     try:
         return current_snapshot(checked)
@@ -112,6 +122,8 @@ def _current(term_sheet: Path, strict: bool) -> Snapshot:
 
 
 def _kept(deal_folder: Path, new: Snapshot, against: int | None) -> Snapshot | None:
+    from ..changes.versions import kept_snapshot
+    from .shared import error, line
     try:
         old = kept_snapshot(deal_folder, new, against)
     except DealdocsError as exc:
@@ -123,6 +135,10 @@ def _kept(deal_folder: Path, new: Snapshot, against: int | None) -> Snapshot | N
 
 
 def _print_report(report: ChangeReport) -> None:
+    from rich.table import Table
+    from rich.text import Text
+
+    from .shared import console, line
     line(f"Changes to {report.deal_title}: from {report.old} to {report.new}", "bold")
     if report.terms:
         table = Table(title="Terms that changed", title_justify="left")

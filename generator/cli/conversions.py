@@ -9,25 +9,22 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, NoReturn
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from ..build import FORMATS
 from ..csvout import Writer
-from ..deal import Deal
 from ..errors import ConversionError, DealdocsError, LogError
 from ..findings import Finding, Severity
-from ..formatting import money, percent, price, shares
-from ..pipeline import Prepared
-from .app import (FormatsOption, LogOption, OutOption, TermSheetArgument, app, console, count,
-                  err_console, formats, out_folder, print_build, write)
-from .app import prepared as checked
+from ..writers import FORMATS
+from .app import FormatsOption, LogOption, OutOption, TermSheetArgument, app, formats, out_folder
 
 # The log's database layer (SQLAlchemy, Alembic) is imported by the commands that use it, so
 # that `dealdocs render` starts without it.
 if TYPE_CHECKING:
+    from rich.table import Table
+
     from ..conversions.log import Entry
     from ..conversions.record import Conversion
+    from ..deal import Deal
+    from ..pipeline import Prepared
 
 
 @app.command(short_help="Record a conversion and write its filled notice and schedule.",
@@ -78,10 +75,14 @@ def convert(
     out: OutOption = "output",
     log: LogOption = None,
 ) -> None:
+    from rich.markup import escape
+
     from ..conversions.batch import read_batch
     from ..conversions.record import (Request, plan_conversions, plan_rescission,
                                       record_conversions, record_rescission)
     from ..conversions.session import opened_log
+    from .shared import console, count, err_console
+    from .shared import prepared as checked
     single = {"--note": note, "--date": date, "--principal": principal}
     modes = [name for name, given in (("--note, --date and --principal", any(
         v is not None for v in single.values())), ("--rescind", rescind is not None),
@@ -151,8 +152,12 @@ def conversions(
     out: OutOption = "output",
     log: LogOption = None,
 ) -> None:
+    from rich.markup import escape
+
     from ..conversions.record import note_name, require_note
     from ..conversions.session import opened_log
+    from .shared import console, count, err_console
+    from .shared import prepared as checked
     chosen = formats(format_names)
     folder = out_folder(out)
     prepared = checked(term_sheet, quiet=True)
@@ -185,7 +190,10 @@ def _write_conversion_documents(term_sheet: Path, prepared: Prepared, history: l
                                 entries: Sequence[Entry], formats: list[str], out: Path) -> None:
     """The filled notices of `entries` and the schedules of their notes, written; a failure
     here leaves the log as recorded, and says how to write the documents again."""
+    from rich.markup import escape
+
     from ..conversions.documents import render_conversion_documents
+    from .shared import console, err_console, print_build, write
     assert prepared.deal is not None
     try:
         with console.status("Rendering documents"):
@@ -201,12 +209,16 @@ def _write_conversion_documents(term_sheet: Path, prepared: Prepared, history: l
 
 
 def _confirm(yes: bool, question: str) -> None:
+    from .shared import err_console
     if not yes and not typer.confirm(question, default=False):
         err_console.print("Nothing recorded.")
         raise typer.Exit(1)
 
 
 def _refused(term_sheet: Path, findings: list[Finding], recorded: bool = True) -> NoReturn:
+    from rich.markup import escape
+
+    from .shared import err_console
     for finding in findings:
         line = finding.format()
         if finding.mark is None:
@@ -227,6 +239,11 @@ def _where(term_sheet: Path, deal: Deal, log: str | None) -> str:
 def _show_plan(term_sheet: Path, planned: list[Conversion]) -> None:
     """What will be recorded: one row per conversion, then how interest and prices were
     arrived at, then any warning (an ownership limit passed)."""
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..formatting import money, percent, price, shares
+    from .shared import console, count, err_console
     table = Table(title=f"To record: {count(len(planned), 'conversion')}", title_justify="left")
     for column in ("Note", "Lender", "Date", "Outstanding", "Converted", "Interest",
                    "Remaining", "Price", "Shares"):
@@ -255,6 +272,10 @@ def _show_plan(term_sheet: Path, planned: list[Conversion]) -> None:
 
 
 def _rescission_table(entry: Entry, principal_after) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..formatting import money, shares
     table = Table(title="To rescind (Note, Section 6(e))", title_justify="left")
     for column in ("Entry", "Note", "Date", "Converted", "Shares", "Remaining after"):
         table.add_column(column)
@@ -277,6 +298,10 @@ def _print_csv(entries: list[Entry]) -> None:
 
 
 def _entries_table(entries: list[Entry], title: str) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..formatting import money, price, shares
     table = Table(title=escape(title), title_justify="left")
     for column in ("Entry", "Note", "Date", "Converted", "Interest", "Price", "Shares",
                    "Remaining", "Recorded", "By", ""):

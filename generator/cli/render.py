@@ -8,13 +8,11 @@ from typing import Annotated
 
 import typer
 
-from ..build import FORMATS, render_documents
-from ..changes.versions import Keeping
 from ..documents import KIND_NAMES
 from ..errors import DealdocsError, RenderError
+from ..writers import FORMATS
 from .app import (FormatsOption, JobsOption, OutOption, StrictOption, TermSheetArgument, app,
-                  console, error, fail, formats, line, out_folder, prepared, print_build,
-                  waiting, write)
+                  formats, out_folder)
 
 DocumentName = enum.StrEnum("DocumentName", {name: name for name in KIND_NAMES})
 
@@ -42,6 +40,9 @@ def render(
         "--force", help="Render every file again, even those that are up to date.")] = False,
     strict: StrictOption = False,
 ) -> None:
+    from ..build import render_documents
+    from ..changes.versions import Keeping
+    from .shared import console, error, fail, line, prepared, print_build, write
     chosen = formats(format_names)
     folder = out_folder(out)
     checked = prepared(term_sheet, strict)

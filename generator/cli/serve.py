@@ -11,7 +11,7 @@ from typing import Annotated
 
 import typer
 
-from .app import LogOption, OutOption, app, line, out_folder
+from .app import LogOption, OutOption, app, out_folder
 
 
 @app.command(short_help="Open the deal desk in the browser.",
@@ -36,6 +36,7 @@ def serve(
     import uvicorn
 
     from ..web.app import LOCAL_HOSTS, create_app
+    from .shared import line
     token = None if host in LOCAL_HOSTS else secrets.token_urlsafe(24)
     application = create_app(folder, out_folder(out), token=token, log=log)
     config = uvicorn.Config(application, host=host, port=port, log_level="warning")

@@ -4,21 +4,19 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.markup import escape
-from rich.table import Table
 
-from ..deal import Deal
 from ..errors import LogError, TermSheetError
 from ..findings import Finding, Severity, errors, sort_key
-from ..formatting import longdate, money, shares
-from ..model import TermSheet
-from ..pipeline import Prepared, prepare
-from ..starter import starter_term_sheet
-from .app import (JsonOption, LogOption, StrictOption, TermSheets, app, console, err_console,
-                  findings_table, line)
+from .app import JsonOption, LogOption, StrictOption, TermSheets, app
+
+if TYPE_CHECKING:
+    from rich.table import Table
+
+    from ..deal import Deal
+    from ..pipeline import Prepared
 
 
 @app.command(short_help="Check term sheets: findings and derived figures.",
@@ -30,6 +28,7 @@ from .app import (JsonOption, LogOption, StrictOption, TermSheets, app, console,
              "warnings).")
 def validate(term_sheets: TermSheets, as_json: JsonOption = False,
              strict: StrictOption = False, log: LogOption = None) -> None:
+    from ..pipeline import prepare
     results = []
     failed = False
     for path in term_sheets:
@@ -61,6 +60,10 @@ def new(
     folder: Annotated[Path, typer.Option("--folder", help="Where to write the term sheet.")]
     = Path("term_sheets"),
 ) -> None:
+    from rich.markup import escape
+
+    from ..starter import starter_term_sheet
+    from .shared import console, err_console
     try:
         text = starter_term_sheet(deal_id)
     except ValueError as exc:
@@ -84,6 +87,7 @@ def new(
 @app.command(short_help="Print the JSON Schema of the term-sheet format.")
 def schema() -> None:
     """Print the JSON Schema of the term-sheet format, for editors to complete and check."""
+    from ..model import TermSheet
     print(json.dumps(TermSheet.model_json_schema(by_alias=True), indent=2))
 
 
@@ -117,6 +121,7 @@ def _schedule_json(deal: Deal) -> dict:
 
 
 def _print_result(path: str, findings: list[Finding], prepared: Prepared | None) -> None:
+    from .shared import console, findings_table, line
     if prepared and prepared.deal:
         _print_summary(prepared.deal)
         console.print(_schedule_table(prepared.deal))
@@ -129,6 +134,10 @@ def _print_result(path: str, findings: list[Finding], prepared: Prepared | None)
 
 
 def _print_summary(deal: Deal) -> None:
+    from rich.markup import escape
+
+    from ..formatting import longdate
+    from .shared import console
     info = deal.deal
     console.print(f"[bold]{escape(info.title)}[/bold] (Exhibit {escape(info.exhibit)}), dated "
                   f"{longdate(info.date)}")
@@ -137,6 +146,10 @@ def _print_summary(deal: Deal) -> None:
 
 
 def _schedule_table(deal: Deal) -> Table:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from ..formatting import money, shares
     schedule = deal.schedule_a
     table = Table(title="Schedule A", title_justify="left")
     table.add_column("Lender")
@@ -167,10 +180,14 @@ def _schedule_table(deal: Deal) -> Table:
 
 def _log_findings(term_sheet: Path, prepared: Prepared, log: str | None) -> list[Finding]:
     """What the deal's conversion log, if it has one, says against the term sheet."""
-    from ..conversions.checks import check_log
-    from ..conversions.log import locate, open_log
+    from ..conversions.place import named
     if prepared.deal is None:
         return []
+    place = named(term_sheet, prepared.deal.deal.id, log)
+    if isinstance(place, Path) and not place.exists():
+        return []  # no log, known without the database layer
+    from ..conversions.checks import check_log
+    from ..conversions.log import locate, open_log
     try:
         location = locate(term_sheet, prepared.deal.deal.id, log)
         book = open_log(location, create=False)

@@ -46,9 +46,8 @@ from sqlalchemy.pool import NullPool
 
 from ..errors import LogError
 from ..osuser import os_user
+from .place import named
 
-ENVIRONMENT_VARIABLE = "DEALDOCS_LOG"
-SUFFIX = ".conversions.sqlite"
 APPLICATION = "dealdocs conversion log"
 APPLICATION_ID = 0x44444C47
 """SQLite's `PRAGMA application_id` of a dealdocs log ("DDLG"), set before anything else."""
@@ -202,26 +201,19 @@ class LogLocation:
             hide_password=True)
 
 
-def default_path(term_sheet: Path, deal_id: str) -> Path:
-    """Where a deal's log lives unless told otherwise: beside its term sheet."""
-    return term_sheet.parent / f"{deal_id}{SUFFIX}"
-
-
 def locate(term_sheet: Path, deal_id: str, given: str | None = None,
            environment: dict[str, str] | None = None) -> LogLocation:
     """The log named by `--log` (`given`), else by DEALDOCS_LOG, else beside the term sheet.
 
     A path is an SQLite file; a URL may be `postgresql://user@host/database` (or
     `sqlite:///path`)."""
-    environment = os.environ if environment is None else environment
-    text = given or environment.get(ENVIRONMENT_VARIABLE) or ""
-    if "://" not in text:
-        path = Path(text) if text else default_path(term_sheet, deal_id)
-        return LogLocation(sa.URL.create("sqlite", database=str(path)), path)
+    place = named(term_sheet, deal_id, given, environment)
+    if isinstance(place, Path):
+        return LogLocation(sa.URL.create("sqlite", database=str(place)), place)
     try:
-        url = sa.make_url(text)
+        url = sa.make_url(place)
     except sa.exc.ArgumentError as exc:
-        raise LogError(f"{text!r} is not a database URL ({exc})",
+        raise LogError(f"{place!r} is not a database URL ({exc})",
                        "give a file path or postgresql://user@host/database") from None
     backend = url.get_backend_name()
     if backend == "sqlite" and url.database:
