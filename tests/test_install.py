@@ -6,9 +6,9 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
-import tomllib
 import sys
 import sysconfig
+import tomllib
 import zipfile
 from pathlib import Path
 
