@@ -14,7 +14,9 @@ import difflib
 import hashlib
 import os
 import re
+import shutil
 import stat
+import tempfile
 import tomllib
 from dataclasses import dataclass
 from importlib import resources
@@ -96,6 +98,12 @@ class Forms:
                     found[name] = path
         return dict(sorted(found.items()))
 
+    def from_firm(self) -> dict[str, Folder]:
+        """The forms a firm's folders give (each from the first that has it), by name: what
+        `dealdocs validate` says a deal takes from where."""
+        return {name: self.origin(name) for name, path in self.files().items()
+                if not path.is_relative_to(BUNDLED.path)}
+
     def _stems(self, folder: str) -> list[str]:
         prefix = f"{folder}/"
         return sorted(name.removeprefix(prefix).removesuffix(".html.j2")
@@ -128,10 +136,11 @@ class Forms:
         return {name: path.read_text(encoding="utf-8").splitlines()
                 for name, path in self.files().items() if name.endswith(".j2")}
 
-    def digests(self) -> dict[str, str]:
-        """Each form's SHA-256 by name: what a kept version records of the forms."""
+    def digests(self, *, fonts: bool = True) -> dict[str, str]:
+        """Each file's SHA-256 by name (with the fonts, or the forms only: what a kept
+        version records, so that a change report names a form that changed)."""
         return {name: hashlib.sha256(path.read_bytes()).hexdigest()
-                for name, path in self.files().items()}
+                for name, path in self.files().items() if fonts or is_form(name)}
 
 
 BUNDLED_FORMS = Forms()
@@ -236,9 +245,13 @@ def _configured_folder(config: Path) -> tuple[list[Folder], list[Finding]]:
 _NOT_FORMS = ("starter/", "base/fonts/")
 
 
+def is_form(name: str) -> bool:
+    return not name.startswith(_NOT_FORMS)
+
+
 def bundled_form_names() -> list[str]:
     """What `dealdocs templates init` can copy: every bundled form."""
-    return [name for name in BUNDLED_FORMS.files() if not name.startswith(_NOT_FORMS)]
+    return [name for name in BUNDLED_FORMS.files() if is_form(name)]
 
 
 def copy_forms(folder: Path, names: list[str]) -> dict[str, bytes]:
@@ -258,6 +271,38 @@ def copy_forms(folder: Path, names: list[str]) -> dict[str, bytes]:
                          + (f" (and {len(present) - 1} more)" if len(present) > 1 else ""),
                          "choose a new folder, or name only the forms to add")
     return {name: BUNDLED_FORMS.path(name).read_bytes() for name in chosen}
+
+
+def write_forms(folder: Path, files: dict[str, bytes]) -> None:
+    """Write `files` (from copy_forms) under `folder`, all or none: a new folder is made
+    aside and renamed into place; into an existing one each file is created, never replaced,
+    and on any error those already written are removed. OSError names what failed."""
+    if not os.path.lexists(folder):
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+        try:
+            _create(staging, files, [])
+            os.rename(staging, folder)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        return
+    written: list[Path] = []
+    try:
+        _create(folder, files, written)
+    except BaseException:
+        for path in reversed(written):
+            path.unlink(missing_ok=True)
+        raise
+
+
+def _create(folder: Path, files: dict[str, bytes], written: list[Path]) -> None:
+    for name, data in files.items():
+        path = folder / name
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("xb") as handle:
+            written.append(path)
+            handle.write(data)
 
 
 class FormsError(DealdocsError):

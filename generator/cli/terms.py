@@ -16,12 +16,13 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..deal import Deal
+    from ..forms import Forms
     from ..pipeline import Prepared
 
 
 @app.command(short_help="Check term sheets: findings and derived figures.",
              help="Check term sheets and print their findings and derived figures "
-             "(Schedule A). Nothing is rendered. Where a deal has a conversion log (beside the "
+             "(Schedule A), and which forms the deal takes from a firm's folder (`dealdocs templates`). Nothing is rendered. Where a deal has a conversion log (beside the "
              "term sheet, or --log / DEALDOCS_LOG), the term sheet is also checked against "
              "what it records: a note's principal below what was converted, a converted note "
              "removed. Exit status 1 if any term sheet has errors (or, with --strict, "
@@ -99,6 +100,10 @@ def _json_result(result: dict, strict: bool) -> dict:
         "ok": not (findings if strict else errors(findings)),
         "findings": [finding.as_dict() for finding in findings],
     }
+    if prepared:
+        output["forms"] = {"folders": [folder.label for folder in prepared.forms.folders],
+                           "from_firm": {name: folder.label for name, folder
+                                         in prepared.forms.from_firm().items()}}
     if prepared and prepared.deal:
         output["schedule_a"] = _schedule_json(prepared.deal)
     return output
@@ -125,12 +130,27 @@ def _print_result(path: str, findings: list[Finding], prepared: Prepared | None)
     if prepared and prepared.deal:
         _print_summary(prepared.deal)
         console.print(_schedule_table(prepared.deal))
+    if prepared:
+        _print_forms(prepared.forms)
     if findings:
         console.print(findings_table(findings))
     count_errors = len(errors(findings))
     count_warnings = len(findings) - count_errors
     style = "red" if count_errors else ("yellow" if count_warnings else "green")
     line(f"{path}: {count_errors} error(s), {count_warnings} warning(s)", style)
+
+
+def _print_forms(forms: Forms) -> None:
+    """Which forms the deal takes from a firm's folders; the rest are the bundled ones."""
+    from .shared import line
+    if not forms.firm:
+        line("Forms: the bundled ones")
+        return
+    taken = forms.from_firm()
+    for folder in forms.firm:
+        names = [name for name, origin in taken.items() if origin == folder]
+        line(f"Forms from {folder.label}: " + (", ".join(names) or "none (the folder is empty)"))
+    line("The other forms: the bundled ones")
 
 
 def _print_summary(deal: Deal) -> None:
