@@ -158,7 +158,8 @@ def snapshot(label: str, text: str, only=()):
     loaded = parse_term_sheet(text, label)
     deal = derive(loaded.sheet)
     return Snapshot(label, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), loaded, deal,
-                    {d.name: d for d in render_documents(deal, only)})
+                    {d.name: d for d in render_documents(deal, only)},
+                    deal.forms.digests(fonts=False))
 
 
 def test_the_report_lists_terms_figures_changed_and_unaffected_documents():

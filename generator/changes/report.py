@@ -34,6 +34,17 @@ class Snapshot:
     loaded: LoadedTermSheet
     deal: Deal
     documents: dict[str, RenderedDocument]
+    forms: dict[str, str] | None
+    """Each form's SHA-256 by name (templates, print stylesheet, house style), wherever it
+    came from; None for a version kept before dealdocs recorded them."""
+
+
+@dataclass(frozen=True)
+class FormChange:
+    name: str
+    """As a folder of forms names it: clauses/miscellaneous.html.j2, base/print.css."""
+    kind: str
+    """changed, added or removed."""
 
 
 @dataclass(frozen=True)
@@ -56,10 +67,12 @@ class ChangeReport:
     documents: tuple[DocumentChange, ...]
     unaffected: tuple[str, ...]
     """Titles of the documents whose text did not change, so that nobody re-reads them."""
+    forms: tuple[FormChange, ...]
+    """The forms that changed: what explains a document that changed with no term."""
 
     @property
     def changed(self) -> bool:
-        return bool(self.terms or self.documents)
+        return bool(self.terms or self.documents or self.forms)
 
 
 def current_snapshot(prepared: Prepared) -> Snapshot:
@@ -70,7 +83,8 @@ def current_snapshot(prepared: Prepared) -> Snapshot:
     saved = dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(microsecond=0)
     return Snapshot(f"{path.name} of {saved:%Y-%m-%d %H:%M:%S} UTC", saved,
                     LoadedTermSheet(prepared.sheet, prepared.source), prepared.deal,
-                    {document.name: document for document in render_documents(prepared.deal)})
+                    {document.name: document for document in render_documents(prepared.deal)},
+                    prepared.forms.digests(fonts=False))
 
 
 def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:
@@ -92,7 +106,16 @@ def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:
     return ChangeReport(new.deal.deal.title, old.label, new.label,
                         tuple(term_changes(old.loaded, new.loaded)),
                         tuple(figure_changes(old.deal, new.deal)), tuple(documents),
-                        tuple(unaffected))
+                        tuple(unaffected), tuple(form_changes(old.forms, new.forms)))
+
+
+def form_changes(old: dict[str, str] | None, new: dict[str, str] | None) -> list[FormChange]:
+    """The forms whose content differs, by name; none when either side is not known."""
+    if old is None or new is None:
+        return []
+    return [FormChange(name, "added" if name not in old else
+                       "removed" if name not in new else "changed")
+            for name in sorted(old.keys() | new.keys()) if old.get(name) != new.get(name)]
 
 
 def report_document(report: ChangeReport, deal_id: str, created: dt.date) -> RenderedDocument:

@@ -29,11 +29,12 @@ from ..osuser import os_user
 from ..pipeline import Prepared
 from ..termsheet import LoadedTermSheet, parse_term_sheet
 from ..writers import RenderedDocument
-from .report import Snapshot
+from .report import Snapshot, form_changes
 from .terms import term_changes
 
 _INDEX = "index.json"
-_FORMAT = 1  # of index.json; a reader refuses one it does not know
+_FORMAT = 2  # of index.json; a reader refuses one it does not know
+_READS = (1, _FORMAT)  # 1: without the forms
 _MAX_INDEX_BYTES = 64 << 20
 _MAX_OBJECT_BYTES = 64 << 20
 """Of a term sheet (at most 1 MiB), a document's HTML or a manifest, compressed or not."""
@@ -63,6 +64,9 @@ class Version:
     documents: tuple[StoredDocument, ...]
     summary: str
     """What changed since the version before, in a line."""
+    forms: dict[str, str] | None = None
+    """Each form's SHA-256 by name, as the deal's forms were (None: kept by a dealdocs that
+    did not record them)."""
 
     @property
     def label(self) -> str:
@@ -79,7 +83,7 @@ def read_versions(deal_folder: Path) -> list[Version]:
         return []
     except (ValueError, RecursionError) as exc:  # not JSON, or nested past what it reads
         raise OutputError(f"{path} cannot be read ({exc})", fix) from None
-    if not isinstance(data, dict) or data.get("format") != _FORMAT:
+    if not isinstance(data, dict) or data.get("format") not in _READS:
         raise OutputError(f"{path} was written by another version of dealdocs", fix)
     try:
         return [Version(**{**item, "documents": tuple(StoredDocument(**document)
@@ -140,6 +144,7 @@ class Keeping:
         self._prepared = prepared
         self._documents = documents
         self._term_sheet = prepared.source.text.encode("utf-8")
+        self._forms = prepared.forms.digests(fonts=False)
         self._stored = tuple(StoredDocument(document.name, document.title, document.kind,
                                             document.created.isoformat(), document.identifier,
                                             _sha(document.html.encode("utf-8")))
@@ -152,8 +157,8 @@ class Keeping:
         self._folder = deal_folder
         self._versions = read_versions(deal_folder)
         last = self._versions[-1] if self._versions else None
-        return not (last and (last.term_sheet_sha256, last.documents)
-                    == (_sha(self._term_sheet), self._stored))
+        return not (last and (last.term_sheet_sha256, last.documents, last.forms)
+                    == (_sha(self._term_sheet), self._stored, self._forms))
 
     def files(self, manifest: bytes) -> dict[str, bytes]:
         versions, source = self._versions, self._prepared.source
@@ -163,7 +168,8 @@ class Keeping:
             .isoformat(), os_user(), Path(source.file).name, _sha(self._term_sheet),
             _sha(manifest), self._stored,
             summary(_loaded(self._folder, last), last,
-                    LoadedTermSheet(self._prepared.sheet, source), self._stored))
+                    LoadedTermSheet(self._prepared.sheet, source), self._stored, self._forms),
+            self._forms)
         stored = {sha for v in versions for sha in
                   (v.term_sheet_sha256, v.manifest_sha256, *(d.html for d in v.documents))}
         objects = {_sha(data): data for data in
@@ -198,11 +204,12 @@ def kept_snapshot(deal_folder: Path, current: Snapshot, against: int | None = No
     loaded = load_term_sheet_of(deal_folder, version)
     return Snapshot(version.label, dt.datetime.fromisoformat(version.recorded).replace(
         tzinfo=dt.UTC), loaded, derive(loaded.sheet),
-                    stored_documents(deal_folder, version))
+                    stored_documents(deal_folder, version), version.forms)
 
 
 def _same(version: Version, snapshot: Snapshot) -> bool:
     return (version.term_sheet_sha256 == snapshot.loaded.source.sha256
+            and version.forms in (None, snapshot.forms)
             and {document.name: document.html for document in version.documents}
             == {name: _sha(document.html.encode("utf-8"))
                 for name, document in snapshot.documents.items()})
@@ -216,8 +223,9 @@ def load_term_sheet_of(deal_folder: Path, version: Version) -> LoadedTermSheet:
 
 
 def summary(old: LoadedTermSheet | None, last: Version | None, new: LoadedTermSheet,
-            documents: tuple[StoredDocument, ...]) -> str:
-    """What changed since the last version, in a line: the terms, then the documents."""
+            documents: tuple[StoredDocument, ...], forms: dict[str, str]) -> str:
+    """What changed since the last version, in a line: the terms, the forms, then the
+    documents."""
     if last is None:
         return f"first version: {_count(len(documents), 'document')}"
     said = ["term sheet edited"]
@@ -227,13 +235,18 @@ def summary(old: LoadedTermSheet | None, last: Version | None, new: LoadedTermSh
                 for change in terms[:2]] or ["no term changed"]
         if len(terms) > 2:
             said.append(f"and {_count(len(terms) - 2, 'more term')}")
+    parts = [", ".join(said)]
+    changed_forms = [change.name for change in form_changes(last.forms, forms)]
+    if changed_forms:
+        parts.append("forms changed: " + ", ".join(changed_forms[:2])
+                     + (f" and {len(changed_forms) - 2} more" if len(changed_forms) > 2 else ""))
     before = {document.name: document.html for document in last.documents}
     after = {document.name: document.html for document in documents}
     counts = [f"{number} {what}" for number, what in (
         (sum(1 for name in after if name in before and before[name] != after[name]), "changed"),
         (sum(1 for name in after if name not in before), "new"),
         (sum(1 for name in before if name not in after), "removed")) if number]
-    return "; ".join([", ".join(said), "documents: " + (", ".join(counts) or "none changed")])
+    return "; ".join([*parts, "documents: " + (", ".join(counts) or "none changed")])
 
 
 def _loaded(folder: Path, version: Version | None) -> LoadedTermSheet | None:

@@ -150,8 +150,12 @@ def _print_report(report: ChangeReport) -> None:
                           Text("; ".join(str(mark) for mark in (change.old_mark, change.new_mark)
                                          if mark is not None)))
         console.print(table)
+    elif report.forms:
+        line("No term changed.")
     else:
         line("No term changed: the documents differ in their wording only.")
+    for form in report.forms:
+        line(f"form {form.kind:8} {form.name}", "yellow")
     if report.figures:
         table = Table(title="Figures that moved", title_justify="left")
         for column in ("Figure", "Was", "Is"):
