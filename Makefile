@@ -2,25 +2,26 @@
 PYTHON ?= python3
 VENV ?= .venv
 BIN := $(VENV)/bin
-STAMP := $(VENV)/.installed
 
-# Debian packages the writers need: CJK fonts for names in Chinese or Japanese (the
-# Latin and Arabic fonts ship in templates/base/fonts), HarfBuzz's subsetter (WeasyPrint
-# subsets fonts with it: fast and deterministic), Pango for WeasyPrint, and LibreOffice,
-# with which the tests check that every Word file opens; PostgreSQL, against which the tests
-# run the conversion log as well as against SQLite (they start a server of their own); Chromium
-# and its driver, in which the tests use the deal desk (dealdocs serve) as a browser would.
-SYSTEM_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
-	libfontconfig1 fonts-noto-cjk fonts-liberation2 libreoffice-writer-nogui postgresql \
-	chromium chromium-driver
-SYSTEM_STAMP := $(VENV)/.system-packages
-# Checked again when this file changes: a package added to the list is installed in an
-# existing checkout too.
+# Debian packages, by need. The demo needs what the writers need: Pango for WeasyPrint,
+# HarfBuzz's subsetter (WeasyPrint subsets fonts with it: fast and deterministic) and CJK fonts
+# for names in Chinese or Japanese (the Latin and Arabic fonts ship in templates/base/fonts).
+# The tests need more: LibreOffice, with which they check that every Word file opens (and the
+# binder converts an outside Word file), with Liberation fonts for its layout; PostgreSQL, against
+# which they run the conversion log as well as against SQLite (they start a server of their
+# own); Chromium and its driver, in which they use the deal desk (dealdocs serve) as a browser would.
+DEMO_PACKAGES := libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b libharfbuzz-subset0 \
+	libfontconfig1 fonts-noto-cjk
+TEST_PACKAGES := fonts-liberation2 libreoffice-writer-nogui postgresql chromium chromium-driver
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
 
 .PHONY: demo test bench clean
 
-$(SYSTEM_STAMP): Makefile
-	@missing=$$(for package in $(SYSTEM_PACKAGES); do \
+# Installs the Debian packages $(1) that are missing, then touches $@. Checked again when this
+# file changes: a package added to a list is installed in an existing checkout too.
+define system_packages
+	@missing=$$(for package in $(1); do \
 		dpkg-query -W -f='$${Status}' $$package 2>/dev/null | grep -q 'ok installed' || echo $$package; \
 	done); \
 	if [ -n "$$missing" ]; then \
@@ -31,11 +32,22 @@ $(SYSTEM_STAMP): Makefile
 		DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
 	fi
 	@mkdir -p $(VENV) && touch $@
+endef
 
-$(STAMP): pyproject.toml $(SYSTEM_STAMP)
+$(VENV)/.demo-packages: Makefile
+	$(call system_packages,$(DEMO_PACKAGES))
+
+$(VENV)/.test-packages: Makefile
+	$(call system_packages,$(TEST_PACKAGES))
+
+$(STAMP): pyproject.toml $(VENV)/.demo-packages
 	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "dealdocs needs Python 3.11 or newer")'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(TEST_STAMP): $(STAMP) $(VENV)/.test-packages
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $@
 
@@ -45,10 +57,10 @@ demo: $(STAMP)
 	for sheet in term_sheets/*.yaml; do $(BIN)/dealdocs binder $$sheet || exit 1; done
 	@echo "Try the deal desk in your browser: $(BIN)/dealdocs serve term_sheets"
 
-test: $(STAMP)
-	$(BIN)/python -m pytest
+test: $(TEST_STAMP)
+	$(BIN)/python -m pytest --durations=10
 
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
 	$(BIN)/python scripts/bench_conversions.py
 	$(BIN)/python scripts/bench_binder.py
