@@ -70,17 +70,18 @@ def _in_order(block: HtmlElement) -> list[tuple[HtmlElement, str]]:
 
 
 def _hold_labels_together(block: HtmlElement) -> None:
-    slots = _in_order(block)
-    texts = [getattr(element, kind) or "" for element, kind in slots]
-    joined = "".join(texts)
+    # The block's text as one string, as _in_order's slots join up; most blocks have no
+    # label, and need no walk.
+    joined = block.text_content()
     edits: dict[int, str] = {}  # position of one character in `joined` -> its replacement
     for match in _SPACES.finditer(joined):
-        group = next(i for i in range(1, (match.re.groups or 0) + 1) if match.group(i) is not None)
-        edits[match.start(group)] = NO_BREAK_SPACE
+        edits[match.start(match.lastindex or 1)] = NO_BREAK_SPACE
     for match in _HYPHENS.finditer(joined):
         edits[match.start(1)] = "-" + WORD_JOINER
     if not edits:
         return
+    slots = _in_order(block)
+    texts = [getattr(element, kind) or "" for element, kind in slots]
     start = 0
     for (element, kind), text in zip(slots, texts, strict=True):
         end = start + len(text)
