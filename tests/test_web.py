@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import difflib
 import re
+import os
 import shutil
 import subprocess
 import sys
@@ -441,3 +442,18 @@ def test_a_builds_page_whose_term_sheet_became_unreadable_says_why(client, folde
     assert page.status_code == 409 and "the file is not UTF-8 text" in page.text
     (sheets / SHEET).unlink()
     assert client.get(started.headers["location"]).status_code == 404
+
+
+@pytest.mark.parametrize("replace", ["fifo", "link to /dev/zero"])
+def test_a_manifest_replaced_by_a_pipe_or_an_endless_file_lists_no_files(client, folders,
+                                                                          replace):
+    _, out = folders
+    deal = out / "zoltek-amendment-1"
+    deal.mkdir(parents=True)
+    if replace == "fifo":
+        os.mkfifo(deal / "manifest.json")  # opened without O_NONBLOCK, the page would hang
+    else:
+        (deal / "manifest.json").symlink_to("/dev/zero")  # read to its end, it never ends
+    page = client.get(f"/deals/{SHEET}")
+    assert page.status_code == 200
+    assert client.get(f"/deals/{SHEET}/files/schedule-a.html").status_code == 404

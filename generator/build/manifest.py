@@ -20,9 +20,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass
+from pathlib import Path
 
 from ..documents import RECORDED_KIND_NAMES
 from ..writers import FORMATS
+from . import readback
 from .keys import Inputs
 
 MANIFEST = "manifest.json"
@@ -67,6 +69,18 @@ class Manifest:
                         for e in sorted(self.entries, key=lambda e: e.file)],
         }
         return (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+
+MAX_MANIFEST_BYTES = 64 << 20
+
+
+def read_manifest(deal_folder: Path) -> Manifest | None:
+    """The manifest of a deal folder, read as a build reads it (a regular file, no link
+    followed, at most 64 MiB); None when there is none, or none dealdocs could have written."""
+    try:
+        return parse_manifest(readback.read_regular(deal_folder, MANIFEST, MAX_MANIFEST_BYTES))
+    except (OSError, readback.Refused):
+        return None
 
 
 def parse_manifest(data: bytes) -> Manifest | None:

@@ -33,10 +33,9 @@ from typing import BinaryIO
 from ..errors import OutputError
 from . import readback
 from .lock import Holder, locked
-from .manifest import MANIFEST, Manifest, parse_manifest
+from .manifest import MANIFEST, MAX_MANIFEST_BYTES, Manifest, parse_manifest
 from .plan import FileState
 
-_MAX_MANIFEST_BYTES = 64 << 20
 # What a killed build of dealdocs 0.1 left inside the deal folder: .<file>.<8 random>.tmp
 _OLD_TEMPORARY = re.compile(r"^\.[a-z0-9][a-z0-9_.-]*\.[a-z0-9_]{8}\.tmp$")
 # Where a hard link cannot be made, a copy is: a file system without links (FAT, some
@@ -202,7 +201,7 @@ class DealFolder:
             if handle is None:
                 return None
             self._manifest_mode = stat.S_IMODE(os.fstat(handle.fileno()).st_mode)
-            self.manifest_bytes = handle.read(_MAX_MANIFEST_BYTES)
+            self.manifest_bytes = handle.read(MAX_MANIFEST_BYTES)
             return parse_manifest(self.manifest_bytes)
 
     @staticmethod

@@ -11,7 +11,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..build.manifest import Entry, parse_manifest
+from ..build.manifest import MANIFEST, Entry, read_manifest
 from ..changes.folder import CHANGES
 from ..conversions.session import opened_log
 from ..errors import DealdocsError, TermSheetError
@@ -133,10 +133,7 @@ class Desk:
 
     def manifest(self, deal_id: str) -> list[Entry]:
         """The files of the deal's last build, as its manifest lists them."""
-        try:
-            manifest = parse_manifest((self.deal_folder(deal_id) / "manifest.json").read_bytes())
-        except OSError:
-            return []
+        manifest = read_manifest(self.deal_folder(deal_id))
         return list(manifest.entries) if manifest else []
 
     def output(self, deal_id: str, file: str) -> Path:
@@ -180,7 +177,7 @@ class Desk:
         if deal_id is None:
             return None
         try:
-            stamp = (self.deal_folder(deal_id) / "manifest.json").stat().st_mtime
+            stamp = (self.deal_folder(deal_id) / MANIFEST).stat().st_mtime
         except OSError:
             return None
         return dt.datetime.fromtimestamp(stamp, dt.timezone.utc)
