@@ -195,6 +195,15 @@ def test_a_file_that_is_not_a_database_is_reported_and_never_overwritten(tmp_pat
     assert path.read_bytes() == content
 
 
+@pytest.mark.parametrize("kind", ["pipe", "folder"])
+def test_a_pipe_or_folder_at_the_logs_path_is_reported_without_waiting(tmp_path, kind):
+    path = tmp_path / "zoltek-amendment-1.conversions.sqlite"
+    os.mkfifo(path) if kind == "pipe" else path.mkdir()  # a pipe's open would wait for a writer
+    with pytest.raises(LogError, match=r"is not a file, so not a conversion log; it was left as"
+                       if kind == "pipe" else "cannot read the conversion log"):
+        opened(str(path))
+
+
 def test_another_programs_sqlite_database_is_refused(tmp_path):
     path = tmp_path / "other.sqlite"
     with sqlite3.connect(path) as connection:

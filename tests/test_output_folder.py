@@ -629,3 +629,16 @@ def test_item_9_a_build_that_adds_files_does_not_claim_the_set_for_its_term_shee
     build(sheets["b"], out)  # a build of the whole set is b's
     manifest = assert_consistent(out / DEAL, sheets["b"])
     assert {entry["term_sheet_sha256"] for entry in manifest["outputs"]} == {sha["b"]}
+
+
+def test_a_huge_file_read_back_under_the_lock_is_an_error_not_a_read(tmp_path):
+    """The binder reads the closing's PDFs and its part folder back: a file grown past
+    anything dealdocs writes (sparse here: no disk is used) is refused by its size."""
+    from generator.build.transaction import read_files, read_part, update_part
+    from generator.errors import OutputError
+    update_part(tmp_path, "deal", "first", {"binder.pdf": b"%PDF-1.7"})
+    os.truncate(tmp_path / "deal" / "first" / "binder.pdf", 2 << 30)
+    with pytest.raises(OutputError, match=r"binder.pdf is larger than 1 GiB"):
+        read_part(tmp_path, "deal", "first")
+    with pytest.raises(OutputError, match=r"binder.pdf is larger than 1 GiB"):
+        read_files(tmp_path, "deal", ["first/binder.pdf"])

@@ -252,7 +252,7 @@ def read_files(out_dir: Path, deal_id: str, names: Iterable[str], *,
                 if handle is None:
                     raise OutputError(f"{folder.path / name} is missing or not a file",
                                       "run the command again")
-                found[name] = handle.read()
+                found[name] = _read_capped(handle, folder.path / name)
     return found
 
 
@@ -269,8 +269,22 @@ def read_part(out_dir: Path, deal_id: str, part: str, *,
             for name in names:
                 with _open_regular(where, name) as handle:
                     if handle is not None:
-                        found[name] = handle.read()
+                        found[name] = _read_capped(handle, where / name)
     return found
+
+
+_MAX_READ_BACK_BYTES = 1 << 30
+"""Of a document or a part's file read back: past the largest PDF or binder dealdocs writes."""
+
+
+def _read_capped(handle: BinaryIO, path: Path) -> bytes:
+    # The size first, so that a huge file is not read; then the bytes, in case it grew.
+    huge = os.fstat(handle.fileno()).st_size > _MAX_READ_BACK_BYTES
+    data = b"" if huge else handle.read(_MAX_READ_BACK_BYTES + 1)
+    if huge or len(data) > _MAX_READ_BACK_BYTES:
+        raise OutputError(f"{path} is larger than 1 GiB, more than dealdocs writes",
+                          "delete it and run the command again")
+    return data
 
 
 _PART = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")

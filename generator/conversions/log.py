@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import stat
 import tempfile
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -401,7 +402,12 @@ def _check_sqlite_file(location: LogLocation) -> None:
     path = location.path
     assert path is not None
     try:
-        with path.open("rb") as handle:
+        # Without waiting: a pipe at the path must not hang the command (a link is followed:
+        # the log is the user's file, wherever it is).
+        with open(os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC), "rb") as handle:
+            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
+                raise LogError(f"{path} is not a file, so not a conversion log; it was left "
+                               "as it is", _FOREIGN_FIX)
             header = handle.read(len(_SQLITE_HEADER))
     except OSError as exc:
         raise LogError(f"cannot read the conversion log {path}: {exc.strerror}",
