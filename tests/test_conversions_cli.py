@@ -247,8 +247,9 @@ def test_a_batch_with_a_bad_row_records_nothing_and_names_the_row_and_column(dea
                      "B1-03,2006-06-31,1000\n")
     result = invoke("convert", deal, "--batch", batch, "--yes")
     assert result.exit_code == 1
-    assert (f"{batch}:4: error: date: 2006-06-31 is not a calendar date" in
-            said(result))
+    # The table folds a long path anywhere: compared without white space.
+    assert (f"{batch}:4:error:date:2006-06-31isnotacalendardate" in
+            "".join(said(result).split()))
     assert invoke("conversions", deal, "--csv").output.count("\n") == 1
 
 

@@ -146,8 +146,11 @@ def test_render_keeps_a_version_only_when_something_changed(deal):
     changed = sum(1 for a, b in zip(index["versions"][0]["documents"],
                                     index["versions"][1]["documents"]) if a["html"] != b["html"])
     assert len(list((folder / "objects").iterdir())) == objects + changed + 2
+    assert index["versions"][0]["summary"] == "first version: 40 documents"
     listing = cli("versions", str(sheet), "--out", str(out))
-    assert listing.exit_code == 0 and "first version: 40 documents" in listing.output
+    # The table wraps its last column to the terminal's width: "first version: 40 documents"
+    # may take two lines.
+    assert listing.exit_code == 0 and "first version" in listing.output
 
 
 def test_diff_against_the_last_version_writes_the_report_and_the_redlines(deal):
