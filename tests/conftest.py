@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import os
+import pickle
 import shutil
 import subprocess
 from collections.abc import Callable
@@ -13,11 +15,17 @@ import pytest
 from generator.build import render_documents
 from generator.build.manifest import MANIFEST, Entry, Manifest
 from generator.build.plan import targets
+from generator.deal import Deal
+from generator.documents import KIND_BY_NAME
 from generator.pipeline import prepare
 from generator.textextract import pdf_pages, text_of_docx, text_of_html, text_of_pages
 from generator.writers import WRITERS, RenderedDocument
 from tests.helpers import AMENDMENT_1
 from tests.layout import headings_of, problems_in
+
+
+Output = tuple[str, list[str], bytes | None]
+"""A document in one format: its text, for a PDF its layout problems and its bytes."""
 
 
 @pytest.fixture
@@ -36,7 +44,7 @@ def write_sheet(tmp_path):
 
 
 
-def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str], bytes | None]:
+def _text_of(job: tuple[str, RenderedDocument]) -> Output:
     """The text of one document in one format, and for a PDF its page-layout problems
     (tests/layout.py) and its bytes: run in a worker process."""
     name, document = job
@@ -48,20 +56,46 @@ def _text_of(job: tuple[str, RenderedDocument]) -> tuple[str, list[str], bytes |
     return extract(data), [], None
 
 
-class Bundled:
-    """Every document of a bundled term sheet rendered in every format, once per session
-    and over the cores: the text of each (document, format), the PDF's layout problems,
-    and the PDFs, from which `pdf_folder` makes a deal folder (for the binder's tests)."""
+PER_LENDER_KINDS = ("note", "conversion-notice", "conversion-schedule")
 
-    def __init__(self) -> None:
-        self.cache: dict[Path, dict[tuple[str, str], tuple[str, list[str], bytes | None]]] = {}
+
+def laid_out_once(deal: Deal, documents: list[RenderedDocument]) -> set[str]:
+    """The documents whose PDF the leak and layout tests read: every document but the
+    per-lender ones, of which one of each kind per closing, the one with the most text.
+    Those of one closing are one template filled for each lender: they lay out alike
+    except where the lender's values are longer (the amount in words, the name), and
+    their text is read in every document's HTML and Word file; test_render checks, kind
+    by kind, that the three formats hold the same words."""
+    closing_of = {KIND_BY_NAME[kind].stem(deal, note): (kind, note.closing.id)
+                  for kind in PER_LENDER_KINDS for note in deal.notes}
+    longest: dict[tuple[str, str], tuple[int, str]] = {}
+    for document in documents:
+        if document.name in closing_of:
+            group = closing_of[document.name]
+            longest[group] = max(longest.get(group, (0, "")),
+                                 (len(text_of_html(document.html)), document.name))
+    return ({document.name for document in documents if document.name not in closing_of}
+            | {name for _, name in longest.values()})
+
+
+class Bundled:
+    """The bundled term sheets' documents rendered once per test run, over the cores, and
+    shared by every test and every parallel worker (pytest-xdist): each worker reads what
+    another has already made from a folder of the run, and makes what is missing while it
+    holds that folder's lock. `texts` and `layout_problems` cover every document in HTML
+    and Word and those `laid_out_once` in PDF; `pdf_folder` makes a deal folder from every
+    document's PDF (for the binder's tests)."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.cache: dict[Path, dict[tuple[str, str], Output]] = {}
 
     def pdf_folder(self, term_sheet: Path, out: Path) -> Path:
         """`out/<deal id>/` as `dealdocs render --format pdf` leaves it (the PDFs and a
         manifest that finds them up to date), from this session's PDFs."""
         prepared = prepare(term_sheet)
         documents = render_documents(prepared.deal)
-        outputs = self._outputs(term_sheet)
+        outputs = self._outputs(term_sheet, {(d.name, "pdf") for d in documents})
         folder = out / prepared.deal.deal.id
         folder.mkdir(parents=True)
         entries = []
@@ -74,27 +108,48 @@ class Bundled:
                                                  tuple(entries)).to_bytes())
         return folder
 
-    def _outputs(self, term_sheet: Path) -> dict[tuple[str, str], tuple[str, list[str], bytes | None]]:
-        if term_sheet not in self.cache:
-            documents = render_documents(prepare(term_sheet).deal)
-            jobs = [(name, document) for document in documents for name in WRITERS]
-            with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
-                extracted = list(pool.map(_text_of, jobs, chunksize=4))
-            self.cache[term_sheet] = {(document.name, name): result
-                                      for (name, document), result in zip(jobs, extracted)}
-        return self.cache[term_sheet]
-
     def texts(self, term_sheet: Path) -> dict[tuple[str, str], str]:
-        return {key: text for key, (text, _, _) in self._outputs(term_sheet).items()}
+        return {key: text for key, (text, _, _) in self._read(term_sheet).items()}
 
     def layout_problems(self, term_sheet: Path) -> dict[str, list[str]]:
         return {document: problems for (document, name), (_, problems, _)
-                in self._outputs(term_sheet).items() if name == "pdf"}
+                in self._read(term_sheet).items() if name == "pdf"}
+
+    def _read(self, term_sheet: Path) -> dict[tuple[str, str], Output]:
+        deal = prepare(term_sheet).deal
+        documents = render_documents(deal)
+        once = laid_out_once(deal, documents)
+        return self._outputs(term_sheet, {(d.name, name) for d in documents for name in WRITERS
+                                          if name != "pdf" or d.name in once})
+
+    def _outputs(self, term_sheet: Path, wanted: set[tuple[str, str]]
+                 ) -> dict[tuple[str, str], Output]:
+        cache = self.cache.setdefault(term_sheet, {})
+        if not wanted <= cache.keys():
+            stored = self.folder / f"{term_sheet.stem}.pickle"
+            with (self.folder / ".lock").open("a") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)  # released when the file is closed
+                if stored.exists():
+                    cache.update(pickle.loads(stored.read_bytes()))
+                missing = wanted - cache.keys()
+                if missing:
+                    documents = {d.name: d for d in render_documents(prepare(term_sheet).deal)}
+                    jobs = [(name, documents[document]) for document, name in sorted(missing)]
+                    with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+                        made = list(pool.map(_text_of, jobs, chunksize=4))
+                    cache.update({(document.name, name): output
+                                  for (name, document), output in zip(jobs, made)})
+                    stored.write_bytes(pickle.dumps(cache))
+        return {key: cache[key] for key in wanted}
 
 
 @pytest.fixture(scope="session")
-def bundled() -> Bundled:
-    return Bundled()
+def bundled(tmp_path_factory: pytest.TempPathFactory) -> Bundled:
+    # Under pytest-xdist each worker has a folder of its own in the run's folder.
+    run = tmp_path_factory.getbasetemp()
+    folder = (run.parent if os.environ.get("PYTEST_XDIST_WORKER") else run) / "bundled"
+    folder.mkdir(exist_ok=True)
+    return Bundled(folder)
 
 
 @pytest.fixture(scope="session")

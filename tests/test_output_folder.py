@@ -583,6 +583,19 @@ def test_item_7_a_pdf_build_leaves_no_temporary_files(tmp_path, jobs):
             if not path.name.startswith("_jinja2-cache")] == []
 
 
+def test_a_pool_starts_under_a_temporary_folder_too_long_for_a_unix_socket(tmp_path):
+    """The processes' server listens on a socket in a folder of TMPDIR; a path past 107
+    bytes cannot be bound (as under pytest-xdist's temporary folders)."""
+    temporary = tmp_path / ("t" * 100)
+    temporary.mkdir()
+    result = subprocess.run([sys.executable, "-m", "generator", "render", str(AMENDMENT_2),
+                             "--format", "pdf", "--jobs", "2", "--out", str(tmp_path / "out")],
+                            cwd=ROOT, capture_output=True, text=True, timeout=120, check=False,
+                            env={**os.environ, "TMPDIR": str(temporary)})
+    assert result.returncode == 0, result.stderr
+    assert "2 documents rendered" in result.stdout
+
+
 def test_item_9_the_last_version_and_the_manifest_describe_the_set_after_racing_renders(
         sheets, tmp_path):
     """The first build stops itself where it takes the deal's lock for the last time (before

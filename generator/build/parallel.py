@@ -69,6 +69,26 @@ def write_all(jobs: Sequence[tuple[Key, RenderedDocument, str]], processes: int,
             done(key, *_outcome(result))
 
 
+# A Unix socket's path is at most 107 bytes; the fork server's is its folder's, plus about 30.
+_MAX_SOCKET_FOLDER = 70
+
+
+def _short_socket_folder() -> None:
+    """The fork server listens on a socket in multiprocessing's temporary folder, made in
+    TMPDIR: under a long TMPDIR the server could not start. Make that folder in the
+    system's own, once per process, before the server starts."""
+    from multiprocessing import util
+
+    if len(os.fsencode(tempfile.gettempdir())) <= _MAX_SOCKET_FOLDER:
+        return
+    chosen = tempfile.tempdir
+    tempfile.tempdir = "/tmp"
+    try:
+        util.get_temp_dir()  # made now, kept for the process, removed at its exit
+    finally:
+        tempfile.tempdir = chosen
+
+
 class _Pool:
     """Processes that each write one document at a time, over a pipe of their own.
 
@@ -85,6 +105,7 @@ class _Pool:
 
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(_PRELOAD)
+        _short_socket_folder()
         self._scratch = tempfile.mkdtemp(prefix="dealdocs-")
         self._workers: dict[Connection, BaseProcess] = {}
         self._busy: dict[Connection, Any] = {}
