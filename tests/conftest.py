@@ -24,8 +24,8 @@ from tests.helpers import AMENDMENT_1
 from tests.layout import headings_of, problems_in
 
 
-Output = tuple[str, list[str], bytes | None]
-"""A document in one format: its text, for a PDF its layout problems and its bytes."""
+Output = tuple[str, list[str], bytes]
+"""A document in one format: its text, for a PDF its layout problems, and its bytes."""
 
 
 @pytest.fixture
@@ -45,15 +45,15 @@ def write_sheet(tmp_path):
 
 
 def _text_of(job: tuple[str, RenderedDocument]) -> Output:
-    """The text of one document in one format, and for a PDF its page-layout problems
-    (tests/layout.py) and its bytes: run in a worker process."""
+    """One document in one format: its text, its bytes, and for a PDF its page-layout
+    problems (tests/layout.py); run in a worker process."""
     name, document = job
     data = WRITERS[name].render(document)
     if name == "pdf":  # the text is read once, for both
         pages = pdf_pages(data)
         return text_of_pages(pages), problems_in(pages, headings_of(document.html)), data
     extract = {"html": text_of_html, "docx": text_of_docx}[name]
-    return extract(data), [], None
+    return extract(data), [], data
 
 
 PER_LENDER_KINDS = ("note", "conversion-notice", "conversion-schedule")
@@ -83,27 +83,29 @@ class Bundled:
     shared by every test and every parallel worker (pytest-xdist): each worker reads what
     another has already made from a folder of the run, and makes what is missing while it
     holds that folder's lock. `texts` and `layout_problems` cover every document in HTML
-    and Word and those `laid_out_once` in PDF; `pdf_folder` makes a deal folder from every
-    document's PDF (for the binder's tests)."""
+    and Word and those `laid_out_once` in PDF; `deal_folder` makes a deal folder from every
+    document's files (for the binder's and the incremental build's tests)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.cache: dict[Path, dict[tuple[str, str], Output]] = {}
 
-    def pdf_folder(self, term_sheet: Path, out: Path) -> Path:
-        """`out/<deal id>/` as `dealdocs render --format pdf` leaves it (the PDFs and a
-        manifest that finds them up to date), from this session's PDFs."""
+    def deal_folder(self, term_sheet: Path, out: Path, formats: tuple[str, ...] = ("pdf",)
+                    ) -> Path:
+        """`out/<deal id>/` as `dealdocs render --format FORMATS` leaves it (the files and a
+        manifest that finds them up to date), from this run's files."""
         prepared = prepare(term_sheet)
         documents = render_documents(prepared.deal)
-        outputs = self._outputs(term_sheet, {(d.name, "pdf") for d in documents})
+        outputs = self._outputs(term_sheet, {(d.name, name) for d in documents
+                                             for name in formats})
         folder = out / prepared.deal.deal.id
         folder.mkdir(parents=True)
         entries = []
-        for target in targets(documents, ["pdf"]):
-            data = outputs[(target.document.name, "pdf")][2]
+        for target in targets(documents, formats):
+            data = outputs[(target.document.name, target.format)][2]
             (folder / target.file).write_bytes(data)
-            entries.append(Entry(target.document.name, target.document.kind, "pdf", target.file,
-                                 hashlib.sha256(data).hexdigest(), target.inputs))
+            entries.append(Entry(target.document.name, target.document.kind, target.format,
+                                 target.file, hashlib.sha256(data).hexdigest(), target.inputs))
         (folder / MANIFEST).write_bytes(Manifest(term_sheet.name, prepared.source.sha256,
                                                  tuple(entries)).to_bytes())
         return folder

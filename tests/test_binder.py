@@ -3,7 +3,7 @@ pypdf, its signature packets by the text of each page, outside documents, and th
 term-sheet findings that stop a binder before anything is built.
 
 The binder is built once per session from the session's PDFs of the bundled deal
-(conftest `Bundled.pdf_folder`), so that it renders nothing of its own."""
+(conftest `Bundled.deal_folder`), so that it renders nothing of its own."""
 
 from __future__ import annotations
 
@@ -38,7 +38,7 @@ def _binder(term_sheet: Path, out: Path, *more: str):
 def third(bundled, tmp_path_factory) -> Path:
     """OUT/<deal>/third/ of the bundled Amendment No. 1, built from the session's PDFs."""
     out = tmp_path_factory.mktemp("binder")
-    bundled.pdf_folder(AMENDMENT_1, out)
+    bundled.deal_folder(AMENDMENT_1, out)
     result = _binder(AMENDMENT_1, out)
     assert result.exit_code == 0, result.output
     assert "rendered again" not in result.output  # the PDFs of the build were used

@@ -4,7 +4,7 @@ writes outside its output folder. The deal desk (issue 18) gets the same term sh
 hostile ones, in its folder: every page and the live check answer with a message, never
 an error of the server, within bounded memory.
 
-`make test` runs 500 examples (the desk 60); DEALDOCS_FUZZ_EXAMPLES=20000 and
+`make test` runs 250 examples (the desk 60); DEALDOCS_FUZZ_EXAMPLES=20000 and
 DEALDOCS_DESK_FUZZ_EXAMPLES=2000 make test run a longer hunt.
 """
 
@@ -27,7 +27,7 @@ from generator.web.app import create_app
 from tests.helpers import AMENDMENT_1, AMENDMENT_2
 from tests.memory import memory_cap
 
-EXAMPLES = int(os.environ.get("DEALDOCS_FUZZ_EXAMPLES", "500"))
+EXAMPLES = int(os.environ.get("DEALDOCS_FUZZ_EXAMPLES", "250"))
 DESK_EXAMPLES = int(os.environ.get("DEALDOCS_DESK_FUZZ_EXAMPLES", "60"))
 BASES = [yaml.load(sheet.read_text(encoding="utf-8"), Loader=yaml.BaseLoader)
          for sheet in (AMENDMENT_2, AMENDMENT_1)]

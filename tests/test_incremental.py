@@ -32,22 +32,25 @@ def build(term_sheet: Path, out: Path, *only: str, formats=("html", "pdf", "docx
 
 
 @pytest.fixture(scope="session")
-def bundled(tmp_path_factory) -> Path:
-    """OUT of a full build of the bundled deal in every format (about 20 s on 2 cores), kept
-    as a version as `dealdocs render` keeps it."""
-    out = tmp_path_factory.mktemp("bundled")
+def built(bundled, tmp_path_factory) -> Path:
+    """OUT of a full build of the bundled deal in every format, kept as a version as
+    `dealdocs render` keeps it: the run's files (conftest's Bundled), which the build finds
+    up to date."""
+    out = tmp_path_factory.mktemp("built")
+    bundled.deal_folder(AMENDMENT_1, out, ("html", "pdf", "docx"))
     prepared = prepare(AMENDMENT_1)
     documents = render_documents(prepared.deal)
-    write_documents(prepared.deal, documents, ("html", "pdf", "docx"), out, prepared.source,
-                    keep=Keeping(prepared, documents))
+    build = write_documents(prepared.deal, documents, ("html", "pdf", "docx"), out,
+                            prepared.source, keep=Keeping(prepared, documents))
+    assert build.rendered == [] and len(build.up_to_date) == DOCUMENTS
     return out
 
 
 @pytest.fixture
-def out(bundled, tmp_path) -> Path:
+def out(built, tmp_path) -> Path:
     """A copy of the bundled build, for a test to change."""
     copy = tmp_path / "out"
-    shutil.copytree(bundled, copy, symlinks=True)
+    shutil.copytree(built, copy, symlinks=True)
     return copy
 
 
@@ -94,7 +97,7 @@ def test_one_lenders_principal_changes_only_its_documents_schedule_a_and_the_ame
     assert_consistent(out / DEAL, sheet)
 
 
-def test_a_deleted_or_edited_file_is_found_by_its_hash_and_restored(out, bundled):
+def test_a_deleted_or_edited_file_is_found_by_its_hash_and_restored(out, built):
     folder = out / DEAL
     (folder / "schedule-a.pdf").unlink()
     edited = folder / "amendment-1.html"
@@ -105,7 +108,7 @@ def test_a_deleted_or_edited_file_is_found_by_its_hash_and_restored(out, bundled
     assert {(o.file, o.status, o.reason) for o in result.outputs if o.reason} == {
         ("schedule-a.pdf", Status.RESTORED, Reason.MISSING),
         ("amendment-1.html", Status.RESTORED, Reason.EDITED)}
-    assert snapshot(folder) == snapshot(bundled / DEAL)
+    assert snapshot(folder) == snapshot(built / DEAL)
 
 
 def test_force_renders_everything_and_touches_no_file_whose_bytes_stay(out):

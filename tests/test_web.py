@@ -293,7 +293,7 @@ def test_a_comparison_from_the_desk_lists_the_report_and_redlines(client, folder
 
 def test_the_binders_are_built_from_the_desk_and_served_from_their_folders(client, folders,
                                                                            bundled):
-    bundled.pdf_folder(AMENDMENT_1, folders[1])  # this session's PDFs: nothing to render
+    bundled.deal_folder(AMENDMENT_1, folders[1])  # this session's PDFs: nothing to render
     page = _run(client, "binder")
     assert "Built: 0 document(s) rendered" in page
     assert "Binders made: Third Closing, Fourth Closing." in page
