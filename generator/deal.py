@@ -8,6 +8,7 @@ documents alike. Building assumes the references were checked (generator.checks)
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -167,11 +168,14 @@ class Deal:
     amendment: Amendment
     forms: Forms = BUNDLED_FORMS
     """The templates its documents are written with (not a name the templates see)."""
+    source_digest: str = ""
+    """SHA-256 of the term sheet as the model typed it: what its documents are rendered from
+    (build/cache.py; not a name the templates see)."""
 
     def context(self) -> dict[str, Any]:
         """The names templates see (templates/README.md)."""
         return {name: getattr(self, name) for name in self.__dataclass_fields__
-                if name != "forms"}
+                if name not in ("forms", "source_digest")}
 
 
 def derive(sheet: TermSheet, forms: Forms = BUNDLED_FORMS) -> Deal:
@@ -228,6 +232,7 @@ def derive(sheet: TermSheet, forms: Forms = BUNDLED_FORMS) -> Deal:
         amendment=Amendment(tuple(agreements[a] for a in sheet.amendment.amends),
                             tuple(sheet.amendment.sections)),
         forms=forms,
+        source_digest=hashlib.sha256(sheet.model_dump_json().encode()).hexdigest(),
     )
 
 

@@ -28,6 +28,13 @@ Output = tuple[str, list[str], bytes]
 """A document in one format: its text, for a PDF its layout problems, and its bytes."""
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _own_cache_folder(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """The rendered documents dealdocs keeps between runs (build/cache.py) go into the
+    run's folder, not the user's ~/.cache; commands the tests start inherit it."""
+    os.environ["XDG_CACHE_HOME"] = str(tmp_path_factory.mktemp("cache"))
+
+
 @pytest.fixture
 def amendment_1_text() -> str:
     return AMENDMENT_1.read_text(encoding="utf-8")

@@ -13,6 +13,7 @@ from generator.changes.figures import figure_changes
 from generator.changes.redline import compare, redline
 from generator.changes.terms import term_changes
 from generator.deal import derive
+from generator.forms import BUNDLED, BUNDLED_FORMS, Folder, Forms
 from generator.termsheet import parse_term_sheet
 from generator.textextract import normalize_words, text_of_html
 from tests.helpers import AMENDMENT_1, line_of, replace_once
@@ -153,10 +154,10 @@ def test_a_renumbered_clause_is_a_change_to_its_number_only(renderings):
     assert [i.text_content().strip() for i in closing.iter("ins")] == ["3"]
 
 
-def snapshot(label: str, text: str, only=()):
+def snapshot(label: str, text: str, only=(), forms=BUNDLED_FORMS):
     from generator.changes.report import Snapshot
     loaded = parse_term_sheet(text, label)
-    deal = derive(loaded.sheet)
+    deal = derive(loaded.sheet, forms)
     return Snapshot(label, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), loaded, deal,
                     {d.name: d for d in render_documents(deal, only)},
                     deal.forms.digests(fonts=False))
@@ -177,26 +178,21 @@ def test_the_report_lists_terms_figures_changed_and_unaffected_documents():
     assert "Conversion Notice, Note No. B1-06 No longer part of the deal" in text
 
 
-def test_a_change_of_wording_only_changes_the_documents_that_use_it(monkeypatch):
+def test_a_change_of_wording_only_changes_the_documents_that_use_it(tmp_path):
     from generator.changes.report import change_report
-    from generator import rendering
     before = snapshot("before", OLD, ["amendment", "note"])
-    # A template edit (no term changed): the note's fractional-shares clause reworded.
-    original = rendering.environment().loader.get_source
-    def edited(environment, name):
-        source, filename, uptodate = original(environment, name)
-        if name == "note/_call_right_and_misc.html.j2":
-            source = source.replace("nearest whole share", "next whole share")
-            assert "next whole share" in source
-        return source, filename, lambda: False
-    monkeypatch.setattr(rendering.environment().loader, "get_source", edited)
-    rendering.environment().cache.clear()
-    try:
-        after = snapshot("after", OLD, ["amendment", "note"])
-    finally:
-        rendering.environment().cache.clear()
+    # A template edit (no term changed): a firm's wording of the note's fractional-shares clause.
+    name = "note/_call_right_and_misc.html.j2"
+    (tmp_path / "note").mkdir()
+    source = BUNDLED_FORMS.path(name).read_text(encoding="utf-8")
+    assert "nearest whole share" in source
+    (tmp_path / name).write_text(source.replace("nearest whole share", "next whole share"),
+                                 encoding="utf-8")
+    after = snapshot("after", OLD, ["amendment", "note"],
+                     Forms((Folder(tmp_path, "forms"), BUNDLED)))
     report = change_report(before, after)
     assert report.terms == () and report.figures == ()
+    assert [(form.name, form.kind) for form in report.forms] == [(name, "changed")]
     assert {d.name for d in report.documents} == {d for d in after.documents
                                                   if d.startswith("note-")}
     assert {d.places for d in report.documents} == {("Section 12 (Fractional Shares)",)}

@@ -16,11 +16,21 @@ from ..findings import Finding, Severity
 from ..fonts import describe, uncovered_characters
 from ..rendering import render_html
 from ..writers import RenderedDocument
+from . import cache
 
 
 def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocument]:
-    """Render and check every document; RenderError with all findings if any."""
-    return render_jobs(deal, plan(deal, only))
+    """Render and check every document (of the kinds `only`); RenderError with all findings
+    if any. Documents rendered before from the same sources are read back (build/cache.py)."""
+    only = tuple(only)
+    name = cache.digest(deal, only) if deal.source_digest else None
+    kept = cache.read(name, deal.forms) if name else None
+    if kept is not None:
+        return kept
+    documents = render_jobs(deal, plan(deal, only))
+    if name:
+        cache.write(name, documents)
+    return documents
 
 
 def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocument]:
