@@ -36,21 +36,20 @@ import lxml.html
 import segno
 from lxml.html import HtmlElement
 
+from .forms import BUNDLED_FORMS
+
 if TYPE_CHECKING:  # Pillow is imported when a Word file needs a picture, not on every render
     from PIL import ImageFont
-
-from .forms import BUNDLED_FORMS
 
 COMPANY = "company"
 _BLOCK_PREFIX = "sign-"
 _LENDER_PREFIX = "sign-lender-"
 _VERSION_DIGITS = 8
-# An id as the term sheet's grammar allows it (generator/values.py), a page number, the
-# version: the whole code and nothing around it.
-_ID = r"[a-z][a-z0-9_-]{0,63}"
+# Ids as the term sheet's grammar allows them (generator/values.py; a document's name joins
+# up to three), a page number, the version.
+_ID = r"[a-z][a-z0-9_-]{0,199}"
 _CODE = re.compile(rf"({_ID})/({_ID})/({_ID})/([1-9][0-9]{{0,3}})/([0-9a-f]{{{_VERSION_DIGITS}}})")
-# Where a code may be broken across lines on the page (after a slash) and what a person
-# may type around its parts.
+# A code is printed broken into lines after its slashes, and a person may type spaces there.
 _SPACE_AFTER_SLASH = re.compile(r"/\s+")
 MODULE_PT = 1.25
 """The side of one QR module in points: 3.5 pixels at 200 dpi, 2.6 at 150 dpi, enough for
@@ -125,10 +124,17 @@ def mark(html: str, deal: str, document: str) -> str:
     version = version_of(html)
     for page, (block, signer) in enumerate(blocks, start=1):
         block.insert(0, _element(PageId(deal, document, signer, page, version)))
-        # The block's first line keeps the text the id's element displaced from the front.
+        # The white space that stood before the block's first line now follows the identifier.
         element = block[0]
         element.tail, block.text = block.text, None
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
+
+
+def unmark(root: HtmlElement) -> None:
+    """Take the identifiers out of a parsed document: one made from it (a redline) is to be
+    read, not signed, and its pages must not pass for the document's."""
+    for element in root.xpath(f"//div[@class='{PAGE_ID_CLASS}']"):
+        element.drop_tree()
 
 
 def _element(page_id: PageId) -> HtmlElement:

@@ -18,6 +18,7 @@ import zxingcpp
 from PIL import Image
 
 from generator.build import render_documents
+from generator.changes.redline import redline
 from generator.documents import plan
 from generator.pageid import PageId, find, mark, parse, version_of
 from generator.pipeline import prepare
@@ -98,9 +99,10 @@ def test_every_signature_block_carries_its_identifier(documents: dict[str, Rende
     # A conversion notice's block names no signer: the lender signs it when converting.
     assert page_ids(documents["conversion-notice-third-rockmore"].html) == []
     # Each document has its own version; every page of one document the same.
-    versions = {name: {p.version for p in page_ids(d.html)} for name, d in documents.items()}
-    assert all(len(v) <= 1 for v in versions.values())
-    assert len({v.pop() for v in versions.values() if v}) == len([v for v in versions.values() if v])
+    versions = [{p.version for p in page_ids(d.html)} for d in documents.values()]
+    assert all(len(v) <= 1 for v in versions)
+    signed = [version for v in versions for version in v]
+    assert len(signed) == len(set(signed)) == 1 + 12 + 2  # the amendment, notes, note forms
 
 
 def test_a_document_without_signature_blocks_is_left_as_it_is() -> None:
@@ -123,10 +125,11 @@ def test_the_identifier_is_furniture_and_changes_no_line(documents: dict[str, Re
     assert pdf_pages(marked_pdf) == pdf_pages(plain_pdf)
     assert text_of_docx(WRITERS["docx"].render(marked)) == text_of_docx(WRITERS["docx"].render(plain))
     (page_id,) = page_ids(marked.html)
-    document = pypdfium2.PdfDocument(marked_pdf)
-    last = document[len(document) - 1]
-    width, height = last.get_size()
-    textpage = last.get_textpage()
+    found = identify_pages(marked_pdf)
+    assert [p for p in found if p is not None] == [page_id]
+    page = pypdfium2.PdfDocument(marked_pdf)[found.index(page_id)]
+    width, height = page.get_size()
+    textpage = page.get_textpage()
     # Right of the text area (1-inch margins), above the bottom margin.
     assert find(textpage.get_text_bounded(left=width - 72, bottom=72, right=width,
                                           top=height - 72)) == page_id
@@ -157,6 +160,13 @@ def test_the_word_file_anchors_the_identifier_in_the_right_margin(
     # One picture per page, each its own.
     with zipfile.ZipFile(io.BytesIO(data)) as package:
         assert len([name for name in package.namelist() if name.startswith("word/media/")]) == 7
+
+
+def test_a_redline_carries_no_identifier(documents: dict[str, RenderedDocument]) -> None:
+    """A redline is read, not signed: its pages must not pass for the document's."""
+    note = documents["note-third-omicron"].html
+    assert page_ids(note)
+    assert page_ids(redline(note, note, ["Compared with itself"])) == []
 
 
 # Reading back ---------------------------------------------------------------------------
@@ -210,8 +220,10 @@ def test_a_page_signed_before_a_price_change_shows_an_earlier_version(
     old_pdf = (folder / "note-fourth-omicron.pdf").read_bytes()
     new_pdf = WRITERS["pdf"].render(after)
     rng = random.Random(5)
-    index = next(i for name, i, _ in signature_pages if name == "note-fourth-omicron")
-    returned = image_pdf([*scanned(old_pdf, [index], rng), *scanned(new_pdf, [index], rng)])
+    old_index = next(i for name, i, _ in signature_pages if name == "note-fourth-omicron")
+    new_index = identify_pages(new_pdf).index(new)
+    returned = image_pdf([*scanned(old_pdf, [old_index], rng),
+                          *scanned(new_pdf, [new_index], rng)])
     assert identify_pages(returned) == [old, new]
 
 
