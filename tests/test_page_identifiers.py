@@ -130,9 +130,9 @@ def test_the_identifier_is_furniture_and_changes_no_line(documents: dict[str, Re
     page = pypdfium2.PdfDocument(marked_pdf)[found.index(page_id)]
     width, height = page.get_size()
     textpage = page.get_textpage()
-    # Right of the text area (1-inch margins), above the bottom margin.
-    assert find(textpage.get_text_bounded(left=width - 72, bottom=72, right=width,
-                                          top=height - 72)) == page_id
+    # Right of the text area (1-inch margins) and nowhere else.
+    assert find(textpage.get_text_bounded(left=width - 72, bottom=0, right=width,
+                                          top=height)) == page_id
     assert find(textpage.get_text_bounded(left=0, bottom=0, right=width - 72, top=height)) is None
 
 
@@ -192,8 +192,8 @@ def test_scanned_pages_are_identified_by_their_qr_codes(signature_pages, folder:
     halvorsen = render_documents(prepare(HALVORSEN_1).deal, ["note"])[0]
     (foreign,) = page_ids(halvorsen.html)
     foreign_pdf = WRITERS["pdf"].render(halvorsen)
-    last = len(pypdfium2.PdfDocument(foreign_pdf)) - 1
-    images += [(None, blank_page()), (foreign, scanned(foreign_pdf, [last], rng)[0])]
+    page = identify_pages(foreign_pdf).index(foreign)
+    images += [(None, blank_page()), (foreign, scanned(foreign_pdf, [page], rng)[0])]
     rng.shuffle(images)
     returned = image_pdf(image for _, image in images)
     assert pypdfium2.PdfDocument(returned)[0].get_textpage().get_text_range() == ""
