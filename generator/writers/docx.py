@@ -123,7 +123,9 @@ class _BodyBuilder:
                  numbering: WordDocument, revisions: Revisions):
         self.document = document
         self.revisions = revisions
-        self.numbering = numbering  # the document whose numbering part a restarted list joins
+        # The document the body goes into: a restarted list joins its numbering part, a
+        # picture its media.
+        self.numbering = numbering
         self.text_width = text_width
         self.page_break_pending = False
         article = body.find("article")
