@@ -2,8 +2,10 @@
 
 `text_of_*` give the text as a reader sees it on the page, without page furniture
 (page numbers, a signature page's "[Signature Page to ...]": the footers of the PDF and
-the Word file, `class="furniture"` in the HTML); `normalize_words` keeps the words and
-folds away what only layout decides (line breaks, justification).
+the Word file, `class="furniture"` in the HTML; a signature page's identifier: the PDF's
+right margin, a picture in the Word file, `class="page-id"` in the HTML);
+`normalize_words` keeps the words and folds away what only layout decides (line breaks,
+justification).
 """
 
 from __future__ import annotations
@@ -23,12 +25,14 @@ from lxml import etree
 from pypdf import PageObject, PdfReader
 
 from .numbering import FORMATS
+from .pageid import PAGE_ID_CLASS
 
 # Elements whose content starts on a new line: without a break, the text of two
 # adjacent table cells ("<td>0</td><td>$250,000</td>") would run into one word.
 _BLOCKS = frozenset({"html", "body", "article", "section", "div", "p", "h1", "h2", "h3",
                      "blockquote", "table", "thead", "tbody", "tfoot", "tr", "th", "td"})
 _NOT_TEXT = frozenset({"head", "style", "script"})
+_FURNITURE = frozenset({"furniture", PAGE_ID_CLASS})
 
 
 def text_of_html(html: str | bytes) -> str:
@@ -37,7 +41,7 @@ def text_of_html(html: str | bytes) -> str:
 
     def walk(element: etree._Element) -> None:
         if (not isinstance(element.tag, str) or element.tag in _NOT_TEXT
-                or "furniture" in (element.get("class") or "").split()):
+                or _FURNITURE & set((element.get("class") or "").split())):
             return
         block = element.tag in _BLOCKS
         if block:
@@ -60,8 +64,11 @@ def _visible(text: str) -> str:
 
 
 # The page's text area (letter paper, 1-inch margins) in PDF points from the foot, with a
-# quarter inch of slack: text outside it is a running header or footer.
+# quarter inch of slack: text outside it is a running header or footer. Text that starts at
+# the text area's right edge or past it stands in the right margin: a signature page's
+# identifier (generator/pageid.py).
 _BODY_BOTTOM, _BODY_TOP = 54.0, 738.0
+_BODY_RIGHT = 540.0
 
 
 @dataclass(frozen=True)
@@ -86,8 +93,8 @@ def pdf_lines(page: PageObject) -> list[PdfLine]:
         heights.clear()
 
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
-        y = cm[3] * tm[5] + cm[5]
-        if text.strip() and not _BODY_BOTTOM <= y <= _BODY_TOP:
+        x, y = cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5]
+        if text.strip() and not (_BODY_BOTTOM <= y <= _BODY_TOP and x < _BODY_RIGHT):
             return  # furniture
         for index, piece in enumerate(text.split("\n")):
             if index:

@@ -14,6 +14,7 @@ from ..documents import DocumentJob, plan
 from ..errors import RenderError
 from ..findings import Finding, Severity
 from ..fonts import describe, uncovered_characters
+from ..pageid import mark
 from ..rendering import render_html
 from ..writers import RenderedDocument
 from . import cache
@@ -39,6 +40,9 @@ def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocumen
     for job in jobs:
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
+        # Each signature page gets its identifier (generator/pageid.py), made from the
+        # finished text, which it then joins as page furniture.
+        html = mark(html, deal.deal.id, job.name)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
                                          job.identifier, job.kind.name, job.forms))
     if findings:

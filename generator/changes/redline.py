@@ -21,6 +21,8 @@ from dataclasses import dataclass, field
 import lxml.html
 from lxml.html import HtmlElement
 
+from ..pageid import unmark
+
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
 # A figure ($25.51, 45,734, 35%, 5(b)(iii)) or a word (with its apostrophe) is one token;
@@ -66,9 +68,11 @@ def compare(old_html: str, new_html: str) -> Comparison:
 def redline(old_html: str, new_html: str, heading: list[str], *, author: str = "",
             date: str = "") -> str:
     """The new rendering with every change marked, and `heading` (lines saying what is
-    compared with what, and how changes are shown) at its top. `author` and `date` (ISO
+    compared with what, and how changes are shown) at its top; without the signature
+    pages' identifiers. `author` and `date` (ISO
     8601) are what Word shows for each revision."""
     old_root, new_root = _parse(old_html), _parse(new_html)
+    unmark(new_root)
     head = new_root.find("head")
     for name, content in (("revision-author", author), ("revision-date", date)):
         head.append(lxml.html.Element("meta", {"name": name, "content": content}))

@@ -65,11 +65,13 @@ FORMATS: dict[str, Format] = {
     "pdf": Format("pdf", "pdf", "pdf:PdfWriter", (PRINT_CSS,),
                   (*(font.path for font in FONTS), *_code("pdf"), _HERE.parent / "fonts.py"),
                   ("weasyprint", "pydyf", "fonttools")),
-    # The Word writer makes Word's list numbering from the schemes of numbering.py.
+    # The Word writer makes Word's list numbering from the schemes of numbering.py, and the
+    # pictures of signature pages' identifiers with pageid.py.
     "docx": Format("docx", "docx", "docx:DocxWriter", (HOUSE_STYLE,),
-                   (*_code("docx", "docx_fields", "docx_package", "docx_revisions"),
-                    _HERE.parent / "numbering.py"),
-                   ("docxtpl", "python-docx", "lxml", "jinja2")),
+                   (*_code("docx", "docx_fields", "docx_package", "docx_pictures",
+                           "docx_revisions"),
+                    _HERE.parent / "numbering.py", _HERE.parent / "pageid.py"),
+                   ("docxtpl", "python-docx", "lxml", "jinja2", "segno", "pillow")),
 }
 
 

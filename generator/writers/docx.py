@@ -34,8 +34,10 @@ from ..errors import RenderError
 from ..findings import Finding, Severity
 from ..numbering import STYLES
 from ..forms import HOUSE_STYLE
+from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
 from .docx_package import reproducible_zip, stamp_core_properties
+from .docx_pictures import anchor_page_id
 from .docx_revisions import KINDS, Revisions
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
                           clause_style, number_paragraph, reference_field_runs, restart_list,
@@ -121,7 +123,9 @@ class _BodyBuilder:
                  numbering: WordDocument, revisions: Revisions):
         self.document = document
         self.revisions = revisions
-        self.numbering = numbering  # the document whose numbering part a restarted list joins
+        # The document the body goes into: a restarted list joins its numbering part, a
+        # picture its media.
+        self.numbering = numbering
         self.text_width = text_width
         self.page_break_pending = False
         article = body.find("article")
@@ -234,10 +238,20 @@ class _BodyBuilder:
         # line lets go, so that only the block itself is never split. The first line
         # (the party's name) has the space that sets blocks apart; a line to sign has
         # room above it and runs to the right margin (a tab with an underline leader).
+        # The page's identifier (generator/pageid.py), if the build put one in, is a picture
+        # anchored to the block's first line.
         paragraphs = []
+        page_id = None
         self._no_text(element.text, element)
         self.signature_block = True
         for child in _elements(element):
+            if _key(child) == ("div", PAGE_ID_CLASS):
+                page_id = parse(child.get("data-code") or "")
+                if page_id is None:
+                    raise _Vocabulary(child, "a page identifier without a code that "
+                                             "generator/pageid.py reads")
+                self._no_text(child.tail, element)
+                continue
             if _key(child) != ("p", ""):
                 raise _Vocabulary(child, "a signature block holds only <p> lines")
             if not paragraphs:
@@ -251,6 +265,8 @@ class _BodyBuilder:
         self.signature_block = False
         if paragraphs:
             paragraphs[-1].paragraph_format.keep_with_next = False
+            if page_id is not None:
+                anchor_page_id(paragraphs[0], page_id, self.numbering, self.numbering.sections[0])
 
     def _add_table(self, element: etree._Element) -> None:
         groups = []
