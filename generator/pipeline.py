@@ -13,6 +13,7 @@ from .findings import Finding, errors, sort_key
 from .forms import Forms, forms_for
 from .loader import SourceMap
 from .model import TermSheet
+from .signings import check_signed_by
 from .termsheet import LoadedTermSheet, load_term_sheet, parse_term_sheet
 
 
@@ -48,7 +49,8 @@ def _checked(loaded: LoadedTermSheet) -> Prepared:
     findings += check_references(loaded.sheet, loaded.source, forms)
     # The binder's: its files and its packets' names, before anything is built.
     findings += [*check_outside_documents(loaded.sheet, loaded.source),
-                 *check_party_ids(loaded.sheet, loaded.source)]
+                 *check_party_ids(loaded.sheet, loaded.source),
+                 *check_signed_by(loaded.sheet, loaded.source)]
     deal = None
     if not errors(findings):
         deal = derive(loaded.sheet, forms)
