@@ -323,3 +323,30 @@ def test_a_deal_without_closings_still_gets_its_amendments_packets(bundled, tmp_
     parties = {lender.id for lender in prepare(AMENDMENT_2).deal.lenders}
     assert {path.name for path in (folder / AMENDMENT_SIGNING).glob("*.pdf")} == {
         f"signature-packet-{party}.pdf" for party in (COMPANY, *parties)}
+
+
+def test_the_amendment_signings_packets_are_made_again_byte_for_byte(out, tmp_path):
+    import hashlib
+    import shutil
+    copy = tmp_path / "out"
+    shutil.copytree(out, copy)
+    folder = copy / DEAL / AMENDMENT_SIGNING
+    before = {path.name: path.read_bytes() for path in folder.iterdir()}
+    manifest = json.loads(before["manifest.json"])
+    assert {entry["file"]: (entry["party"], entry["sha256"]) for entry in manifest["outputs"]} == {
+        name: (name.removeprefix("signature-packet-").removesuffix(".pdf"),
+               hashlib.sha256(data).hexdigest())
+        for name, data in before.items() if name != "manifest.json"}
+    assert manifest["signing"]["date"] == "2006-04-28"
+    shutil.rmtree(folder)
+
+    def binder() -> str:
+        result = runner.invoke(app, ["binder", str(AMENDMENT_1), "--closing", "third",
+                                     "--out", str(copy)], terminal_width=200)
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    output = binder()
+    assert "third: up to date" in output and f"{AMENDMENT_SIGNING}: up to date" not in output
+    assert {path.name: path.read_bytes() for path in folder.iterdir()} == before
+    assert f"{AMENDMENT_SIGNING}: up to date" in binder()
