@@ -47,7 +47,8 @@ def prepare_text(text: str, name: str) -> Prepared:
 def _checked(loaded: LoadedTermSheet) -> Prepared:
     forms, findings = forms_for(Path(loaded.source.file), loaded.source, loaded.sheet.templates)
     findings += check_references(loaded.sheet, loaded.source, forms)
-    # The binder's: its files and its packets' names, before anything is built.
+    # The binder's: its files, its packets' names and who signs its outside documents,
+    # before anything is built.
     findings += [*check_outside_documents(loaded.sheet, loaded.source),
                  *check_party_ids(loaded.sheet, loaded.source),
                  *check_signed_by(loaded.sheet, loaded.source)]
