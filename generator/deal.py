@@ -17,8 +17,8 @@ from . import calculations
 from .forms import BUNDLED_FORMS, Forms
 from .model import (AdditionalWarrants, Closing, Company, DealInfo, EventDateCondition,
                     GoverningLaw, Market,
-                    NoteTerms, PublicAnnouncement, Registration, Securities, TermSheet,
-                    Termination, Waivers)
+                    NoteTerms, PublicAnnouncement, Registration, Securities,
+                    SignaturesReturnTo, TermSheet, Termination, Waivers)
 
 
 @dataclass(frozen=True)
@@ -165,6 +165,7 @@ class Deal:
     """The agreements of `waivers.prior_transactions`, resolved."""
     public_announcement: PublicAnnouncement
     counsel: Counsel
+    signatures_return_to: SignaturesReturnTo | None
     amendment: Amendment
     forms: Forms = BUNDLED_FORMS
     """The templates its documents are written with (not a name the templates see)."""
@@ -229,6 +230,7 @@ def derive(sheet: TermSheet, forms: Forms = BUNDLED_FORMS) -> Deal:
                                  (sheet.waivers.prior_transactions if sheet.waivers else ())),
         public_announcement=sheet.public_announcement,
         counsel=Counsel(sheet.counsel.firm, by_id[sheet.counsel.represents]),
+        signatures_return_to=sheet.signatures_return_to,
         amendment=Amendment(tuple(agreements[a] for a in sheet.amendment.amends),
                             tuple(sheet.amendment.sections)),
         forms=forms,

@@ -11,7 +11,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from .values import (ClosingId, Count, Coverage, Date, Exhibit, Flag, Identifier, Money,
+from .values import (ClosingId, Count, Coverage, Date, Email, Exhibit, Flag, Identifier, Money,
                      MonthDay, Name, PerSharePrice, Rate, Shares, Text, TimeOfDay)
 
 
@@ -239,6 +239,11 @@ class OutsideDocument(Model):
     "closing/opinion.pdf". Word files are converted with LibreOffice."""
     party: Name | None = None
     """Whose document it is, as the index names them: "Zoltek Companies, Inc."."""
+    signed_by: list[Identifier] = []
+    """Who signs it at the closing (an officer's certificate: `company`), each `company` or
+    a lender's id: their signature packets for the closing take its signature page."""
+    signature_page: Count | None = None
+    """Its page that is signed, counted from 1; default: its last page."""
 
 
 class Closing(Model):
@@ -260,9 +265,9 @@ class Closing(Model):
     """Documents of this closing's binder that dealdocs does not generate (`dealdocs
     binder`), each with its tab, title and file."""
     signatures_to: Text | None = None
-    """Where the parties return their signed signature pages, as a signature packet's cover
-    says: "by email (PDF) to closing@firm.example, originals to ...". Default: the company's
-    notice address."""
+    """Where the parties return the pages they sign at this closing, as its signature
+    packets' covers say: "by email (PDF) to closing@firm.example, originals to ...".
+    Default: `signatures_return_to`."""
 
 
 class FloatingRate(Model):
@@ -471,6 +476,20 @@ class Counsel(Model):
     """Id of the only lender it represents."""
 
 
+class SignaturesReturnTo(Model):
+    """Who collects the signed signature pages (counsel, as a rule), as the signature
+    packets' covers say."""
+
+    name: Name
+    """Who: "Example Counsel LLP"."""
+    attention: Name | None = None
+    """Whose attention: "Jane Doe"."""
+    email: Email
+    """Where the signed pages go as PDF: "closing@counsel.example"."""
+    address: Text | None = None
+    """Where the originals go, if they are wanted: a street address."""
+
+
 class CollectiveNames(Model):
     """What the documents call the securities of all the closings together, when there are
     several. Each defaults to a name made from the closings' own names."""
@@ -516,6 +535,10 @@ class TermSheet(Model):
     waivers: Waivers | None = None
     public_announcement: PublicAnnouncement
     counsel: Counsel
+    signatures_return_to: SignaturesReturnTo | None = None
+    """Where every party returns its signed signature pages (a closing's `signatures_to`
+    comes first for that closing's). Left out, the lenders return theirs to the company's
+    notice address, and the company's packet says to return them to counsel."""
     amendment: AmendmentSpec
     templates: Text | None = None
     """A folder of the firm's own forms, relative to the term sheet's folder: each file

@@ -13,6 +13,7 @@ from .findings import Finding, errors, sort_key
 from .forms import Forms, forms_for
 from .loader import SourceMap
 from .model import TermSheet
+from .signings import check_signed_by
 from .termsheet import LoadedTermSheet, load_term_sheet, parse_term_sheet
 
 
@@ -46,9 +47,11 @@ def prepare_text(text: str, name: str) -> Prepared:
 def _checked(loaded: LoadedTermSheet) -> Prepared:
     forms, findings = forms_for(Path(loaded.source.file), loaded.source, loaded.sheet.templates)
     findings += check_references(loaded.sheet, loaded.source, forms)
-    # The binder's: its files and its packets' names, before anything is built.
+    # The binder's: its files, its packets' names and who signs its outside documents,
+    # before anything is built.
     findings += [*check_outside_documents(loaded.sheet, loaded.source),
-                 *check_party_ids(loaded.sheet, loaded.source)]
+                 *check_party_ids(loaded.sheet, loaded.source),
+                 *check_signed_by(loaded.sheet, loaded.source)]
     deal = None
     if not errors(findings):
         deal = derive(loaded.sheet, forms)

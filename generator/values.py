@@ -29,6 +29,7 @@ _CLOSING_ID = re.compile(r"^[a-z][a-z0-9_]{0,63}$")
 _EXHIBIT = re.compile(r"^[A-Z0-9][A-Za-z0-9.\-]{0,15}$")
 _MONTH_DAY = re.compile(r"^(\d{2})-(\d{2})$")
 _TIME_OF_DAY = re.compile(r"^(1[0-2]|[1-9]):[0-5]\d [ap]\.m\.$")
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s.]+$")
 
 # Sane limits, far beyond any real deal: past them the calendar (year 9999) and
 # Decimal's 28 digits run out, and a typo is the likelier explanation.
@@ -220,6 +221,13 @@ def parse_text(value: Any) -> str:
     return text
 
 
+def parse_email(value: Any) -> str:
+    text = _text(value, "an e-mail address")
+    if not _EMAIL.match(text):
+        raise ValueError(f"{text!r} is not an e-mail address; write it as name@firm.example")
+    return text
+
+
 def parse_identifier(value: Any) -> str:
     """An id that names a lender, closing or agreement; also used in output file names."""
     text = _text(value, "an id")
@@ -285,6 +293,8 @@ Name = Annotated[str, BeforeValidator(parse_name), Field(max_length=200),
                  WithJsonSchema({"type": "string", "minLength": 1, "maxLength": 200})]
 Text = Annotated[str, BeforeValidator(parse_text),
                  WithJsonSchema({"type": "string", "minLength": 1})]
+Email = Annotated[str, BeforeValidator(parse_email),
+                  WithJsonSchema({"type": "string", "pattern": _EMAIL.pattern})]
 Identifier = Annotated[str, BeforeValidator(parse_identifier),
                        WithJsonSchema({"type": "string", "pattern": _IDENTIFIER.pattern})]
 ClosingId = Annotated[str, BeforeValidator(parse_closing_id),

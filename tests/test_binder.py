@@ -125,27 +125,24 @@ def test_the_binder_holds_every_signature_page(third, binder_manifest):
         assert "[Signature Page to" in _text(reader.pages[reader.get_destination_page_number(item)])
 
 
-def test_each_signature_packet_holds_exactly_its_partys_pages(third, binder_manifest):
-    sheet = prepare(AMENDMENT_1).sheet
-    names = {lender.id: lender.legal_name for lender in sheet.lenders}
-    assert sorted(path.name for path in third.glob("signature-packet-*.pdf")) == sorted(
-        f"signature-packet-{party}.pdf" for party in (*LENDERS, "company"))
-    for party in (*LENDERS, "company"):
-        data = (third / f"signature-packet-{party}.pdf").read_bytes()
-        texts = _texts(data)
-        expected = binder_manifest["signature_pages"][party]
-        cover, pages = texts[0], texts[1:]
-        assert "SIGNATURE PACKET" in cover and f"{len(expected)} signature" in cover
-        assert "Return the signed" in cover
-        assert len(pages) == len(expected) == (7 if party == "company" else 1)
-        for page, whole, recorded in zip(pages, _all_texts(data)[1:], expected):
-            # The header line the packet adds, and the footer the page has in its document.
-            assert whole.count(recorded["caption"]) == 2
-            if party == "company":
-                assert "ZOLTEK COMPANIES, INC." in page and "Investing Entity" not in page
-            else:
-                assert f"Name of Investing Entity: {names[party]}" in page
-                assert all(names[other] not in page for other in LENDERS if other != party)
+def test_the_closings_signature_packet_holds_exactly_the_companys_pages(third,
+                                                                       binder_manifest):
+    # At a closing only the company signs (its notes); the amendment's pages are signed at
+    # the amendment's own signing (tests/test_signings.py).
+    assert [path.name for path in third.glob("signature-packet-*.pdf")] == [
+        "signature-packet-company.pdf"]
+    data = (third / "signature-packet-company.pdf").read_bytes()
+    texts = _texts(data)
+    expected = [page for page in binder_manifest["signature_pages"]["company"]
+                if page["document"].startswith("note-third-")]
+    cover, pages = texts[0], texts[1:]
+    assert "SIGNATURE PACKET" in cover and f"{len(expected)} signature" in cover
+    assert "Return the signed" in cover
+    assert len(pages) == len(expected) == len(LENDERS)
+    for page, whole, recorded in zip(pages, _all_texts(data)[1:], expected):
+        # The footer the page has in its document, and no caption stamped over it.
+        assert whole.count(recorded["caption"]) == 1
+        assert "ZOLTEK COMPANIES, INC." in page and "Investing Entity" not in page
 
 
 def test_the_index_is_an_editable_word_table(third, binder_manifest):
@@ -162,7 +159,7 @@ def test_the_manifest_names_every_file_with_its_digest(third, binder_manifest):
     assert set(files) | {"manifest.json"} == {path.name for path in third.iterdir()}
     for name, entry in files.items():
         assert entry["sha256"] == hashlib.sha256((third / name).read_bytes()).hexdigest()
-    assert files["signature-packet-rockmore.pdf"]["party"] == "rockmore"
+    assert files["signature-packet-company.pdf"]["party"] == "company"
     assert binder_manifest["term_sheet_sha256"] == hashlib.sha256(
         AMENDMENT_1.read_bytes()).hexdigest()
     assert len(binder_manifest["templates_sha256"]) == 64
@@ -179,9 +176,9 @@ def test_a_second_binder_is_byte_identical(third, tmp_path):
     assert snapshot(out / DEAL / "third") == before
     # Nothing changed: nothing is assembled; a file changed by hand is made again.
     assert "third: up to date" in _binder(AMENDMENT_1, out).output
-    (out / DEAL / "third" / "signature-packet-rockmore.pdf").write_bytes(b"edited")
+    (out / DEAL / "third" / "signature-packet-company.pdf").write_bytes(b"edited")
     result = _binder(AMENDMENT_1, out)
-    assert "up to date" not in result.output
+    assert "third: up to date" not in result.output
     assert snapshot(out / DEAL / "third") == before
 
 
@@ -323,8 +320,10 @@ def test_an_unknown_closing_is_wrong_usage(tmp_path):
     assert result.exit_code == 2 and "third, fourth" in result.output
 
 
-def test_a_deal_without_closings_has_no_binder_and_says_so(tmp_path):
+def test_a_deal_without_closings_has_no_binder_and_says_so(bundled, tmp_path):
+    bundled.deal_folder(AMENDMENT_2, tmp_path)
     result = runner.invoke(app, ["binder", str(AMENDMENT_2), "--out", str(tmp_path)],
                            terminal_width=200)
     assert result.exit_code == 0 and "no closings, so no binder" in result.output
-    assert not (tmp_path / "zoltek-amendment-2").exists()
+    # Its amendment's signing still has packets (tests/test_signings.py); no binder.
+    assert not list((tmp_path / "zoltek-amendment-2").rglob("binder.pdf"))

@@ -1,6 +1,6 @@
-"""The binder and the signature packets, assembled with pypdf from the documents' PDFs and
-the binder's own pages (pages.py): outline, page labels, index links, fixed metadata, so
-that the same inputs give the same bytes."""
+"""The binder, assembled with pypdf from the documents' PDFs and the binder's own pages
+(pages.py): outline, page labels, index links, fixed metadata, so that the same inputs give
+the same bytes."""
 
 from __future__ import annotations
 
@@ -17,9 +17,9 @@ from ..deal import Deal
 from ..errors import BinderError
 from ..findings import Finding, Severity
 from ..model import Closing
+from ..signings import COMPANY, Signer
 from . import pages
-from .contents import COMPANY, Entry
-from .signatures import Signer
+from .contents import Entry
 
 _MAX_FRONT_PASSES = 4
 
@@ -56,8 +56,6 @@ class SignaturePage:
 class Assembled:
     binder: bytes
     placed: list[Placed]
-    packets: dict[str, bytes]
-    """Each party's signature packet: `company` and the lenders' ids."""
     signature_pages: dict[str, list[SignaturePage]]
 
 
@@ -70,10 +68,7 @@ def assemble(deal: Deal, closing: Closing, sources: Sequence[Source],
     front, placed = _front(deal, closing, sources, readers)
     step("binder")
     binder = _binder(deal, closing, front, placed, readers, signed)
-    step("signature packets")
-    by_party = _by_party(deal, signed)
-    packets = _packets(deal, closing, by_party)
-    return Assembled(binder, placed, packets, by_party)
+    return Assembled(binder, placed, _by_party(deal, signed))
 
 
 def party_names(deal: Deal) -> dict[str, str]:
@@ -151,7 +146,7 @@ def _binder(deal: Deal, closing: Closing, front: PdfReader, placed: list[Placed]
                 writer.add_outline_item(title=f"Signature page: {names[page.signer.party]}",
                                         page_number=first + page.page, parent=parent)
     _link_index(writer, front_count, starts)
-    return _bytes(writer, deal, f"Closing Binder: {deal.deal.title}, {closing.name}")
+    return pdf_bytes(writer, deal, f"Closing Binder: {deal.deal.title}, {closing.name}")
 
 
 def _link_index(writer: PdfWriter, front_count: int, starts: dict[int, int]) -> None:
@@ -170,46 +165,13 @@ def _link_index(writer: PdfWriter, front_count: int, starts: dict[int, int]) -> 
 
 def _by_party(deal: Deal, signed: list[SignaturePage]) -> dict[str, list[SignaturePage]]:
     """Each party's signature pages in binder order: the company first, then the lenders in
-    the term sheet's order; a party that signs nothing has no packet."""
+    the term sheet's order; a party with none is not a key."""
     order = [COMPANY, *(lender.id for lender in deal.lenders)]
     return {party: pages_ for party in order
             if (pages_ := [page for page in signed if page.signer.party == party])}
 
 
-def _packets(deal: Deal, closing: Closing,
-             by_party: dict[str, list[SignaturePage]]) -> dict[str, bytes]:
-    if not by_party:
-        return {}
-    names = party_names(deal)
-    packets = [pages.Packet(party, names[party], tuple(page.signer.caption for page in signed))
-               for party, signed in by_party.items()]
-    covers = PdfReader(io.BytesIO(pages.packet_covers(deal, closing, packets)))
-    starts = {name.removeprefix("packet-"): covers.get_destination_page_number(destination)
-              for name, destination in covers.named_destinations.items()
-              if name.startswith("packet-")}
-    ordered = sorted(starts.items(), key=lambda item: item[1])
-    ends = [start for _, start in ordered[1:]] + [len(covers.pages)]
-    ranges = {party: (start, end) for (party, start), end in zip(ordered, ends)}
-    captions = list(dict.fromkeys(page.signer.caption for signed in by_party.values()
-                                  for page in signed))
-    overlays = PdfReader(io.BytesIO(pages.caption_pages(deal, closing, captions)))
-    result = {}
-    for party, signed in by_party.items():
-        writer = PdfWriter()
-        start, end = ranges[party]
-        for index in range(start, end):
-            writer.add_page(covers.pages[index])
-        for page in signed:
-            added = writer.add_page(page.reader.pages[page.page])
-            added.merge_page(overlays.pages[captions.index(page.signer.caption)])
-            writer.add_outline_item(title=page.signer.caption,
-                                    page_number=len(writer.pages) - 1)
-        result[party] = _bytes(writer, deal, f"Signature Packet: {names[party]}, "
-                                             f"{closing.name}")
-    return result
-
-
-def _bytes(writer: PdfWriter, deal: Deal, title: str) -> bytes:
+def pdf_bytes(writer: PdfWriter, deal: Deal, title: str) -> bytes:
     """Fixed metadata (dates from the term sheet, no producer version, no identifier): the
     same inputs give the same bytes."""
     date = deal.deal.date.strftime("D:%Y%m%d000000Z")

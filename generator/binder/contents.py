@@ -13,12 +13,11 @@ from ..deal import Deal
 from ..findings import Finding
 from ..loader import SourceMap
 from ..model import Closing, OutsideDocument, TermSheet
+from ..signings import COMPANY
 from ..writers import RenderedDocument
 
 BINDER_KINDS = ("amendment", "schedule-a", "note")
 """The kinds of generated document a binder holds, in the registry's order."""
-COMPANY = "company"
-"""The company's party id: its signature packet is signature-packet-company.pdf."""
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,7 @@
-"""A closing binder's manifest.json: every file of the binder's folder with its SHA-256,
-what it is and whose, each document's place in the binder, and what it was all made from
-(the term sheet, the templates, each document's PDF and rendered HTML)."""
+"""The manifest.json of a closing's binder folder and of the amendment's signing's packets:
+every file of the folder with its SHA-256, what it is and whose, each document's place in
+the binder, the signing whose packets the folder holds (who signs which page), and what it
+was all made from (the term sheet, the templates, each document's PDF and rendered HTML)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from typing import TYPE_CHECKING
 
 from ..build.keys import writer_digest
 from ..forms import Forms
+from ..signings import Signing
 
 if TYPE_CHECKING:
     from .assemble import Assembled
@@ -28,16 +30,11 @@ def packet_file(party: str) -> str:
 
 def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: str,
              forms: Forms, inputs: str, assembled: Assembled, files: Mapping[str, bytes],
-             made_from: Mapping[str, str]) -> bytes:
+             made_from: Mapping[str, str], signing: Signing) -> bytes:
     """`inputs`: `inputs_digest`; `files`: the binder's files by name; `made_from`: each
-    generated document's digest (generator/build/keys.py `document_digest`), by its name."""
-    parties = {packet_file(party): party for party in assembled.packets}
+    generated document's digest (generator/build/keys.py `document_digest`), by its name;
+    `signing`: the closing's, whose packets the folder holds."""
     first_pages = {item.entry.tab: item.first_page for item in assembled.placed}
-    outputs = [{"file": name, "sha256": hashlib.sha256(data).hexdigest(),
-                "document": ("binder" if name == BINDER else "index" if name == INDEX
-                             else "signature packet"),
-                "party": parties.get(name), "first_page": 1 if name == BINDER else None}
-               for name, data in sorted(files.items())]
     contents = [{"tab": item.entry.tab, "document": item.entry.document,
                  "title": item.entry.title, "party": item.entry.party or None,
                  "kind": item.entry.kind, "first_page": item.first_page, "pages": item.pages,
@@ -50,8 +47,40 @@ def manifest(deal_id: str, closing_id: str, term_sheet: str, term_sheet_sha256: 
                        for party, pages in assembled.signature_pages.items()}
     data = {"deal": deal_id, "closing": closing_id, "term_sheet": term_sheet,
             "term_sheet_sha256": term_sheet_sha256, "templates_sha256": templates_digest(forms),
-            "inputs": inputs, "outputs": outputs, "contents": contents,
-            "signature_pages": signature_pages}
+            "inputs": inputs, "outputs": _outputs(files, signing), "contents": contents,
+            "signature_pages": signature_pages, "signing": _signing(signing)}
+    return _json(data)
+
+
+def packets_manifest(deal_id: str, term_sheet: str, term_sheet_sha256: str, forms: Forms,
+                     inputs: str, files: Mapping[str, bytes], signing: Signing) -> bytes:
+    """The manifest of a folder of signature packets alone (the amendment's signing's)."""
+    data = {"deal": deal_id, "term_sheet": term_sheet, "term_sheet_sha256": term_sheet_sha256,
+            "templates_sha256": templates_digest(forms), "inputs": inputs,
+            "outputs": _outputs(files, signing), "signing": _signing(signing)}
+    return _json(data)
+
+
+def _outputs(files: Mapping[str, bytes], signing: Signing) -> list[dict[str, object]]:
+    parties = {packet_file(party): party for party in signing.pages}
+    return [{"file": name, "sha256": hashlib.sha256(data).hexdigest(),
+             "document": ("binder" if name == BINDER else "index" if name == INDEX
+                          else "signature packet"),
+             "party": parties.get(name), "first_page": 1 if name == BINDER else None}
+            for name, data in sorted(files.items())]
+
+
+def _signing(signing: Signing) -> dict[str, object]:
+    """Who signs which page at the signing: a generated document's page by its signature
+    block's anchor, an outside document's by its page number (None: its last)."""
+    return {"id": signing.id, "date": signing.date.isoformat() if signing.date else None,
+            "documents": list(signing.documents),
+            "pages": {party: [{"document": page.document, "anchor": page.anchor,
+                               "page": page.page} for page in pages]
+                      for party, pages in signing.pages.items()}}
+
+
+def _json(data: dict[str, object]) -> bytes:
     return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
 
 

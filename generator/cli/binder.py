@@ -18,9 +18,11 @@ if TYPE_CHECKING:
              help="Build each closing's binder into OUT/<deal id>/<closing id>/: binder.pdf "
              "(a cover, an index whose entries link to their tabs, every document of the "
              "closing on pages labelled tab-page, a bookmark for each), index.docx (the index "
-             "as a Word file), signature-packet-<lender id>.pdf and "
-             "signature-packet-company.pdf (the signature pages each party signs, after a "
-             "cover sheet) and manifest.json. The documents' PDFs are brought up to date "
+             "as a Word file), signature-packet-<party>.pdf for each party that signs at the "
+             "closing (the company, for the notes: after a cover sheet, the pages it signs "
+             "there) and manifest.json; and the packets of the amendment's own signing "
+             "(every party's page of the amendment) into OUT/<deal id>/amendment-signing/. "
+             "The documents' PDFs are brought up to date "
              "first, as render does, and only those that changed are rendered. The closing's "
              "outside documents (closings[].outside_documents: PDF or Word files, Word "
              "converted with LibreOffice) take their tabs. A binder made from the same inputs "
@@ -54,7 +56,6 @@ def binder(
             f"{', '.join(known) or '(none)'}", param_hint="--closing")
     if not deal.closings:
         line(f"{term_sheet}: the deal has no closings, so no binder to build")
-        return
     chosen = [deal.closings[known[closing]] for closing in dict.fromkeys(closings)] or list(
         deal.closings)
     try:
@@ -67,7 +68,7 @@ def binder(
                            total=STEPS_PER_BINDER * len(chosen))
 
             keeping = Keeping(checked, render_documents(deal))
-            build, binders = build_binders(
+            build, binders, signing = build_binders(
                 checked, chosen, folder, jobs=jobs, step=step, waiting=waiting, keep=keeping,
                 progress=lambda done, total: bar.update(task, completed=done, total=total))
     except (RenderError, BinderError) as exc:
@@ -82,5 +83,8 @@ def binder(
         line(f"{made.folder}: up to date" if not made.files else
              f"{made.folder}: binder.pdf, index.docx, {count(packets, 'signature packet')}, "
              "manifest.json")
+    packets = sum(name.startswith("signature-packet-") for name in signing.files)
+    line(f"{signing.folder}: up to date" if not signing.files else
+         f"{signing.folder}: {count(packets, 'signature packet')}, manifest.json")
     if keeping.kept is not None:
         line(f"kept as {keeping.kept.label}: {keeping.kept.summary}", "dim")

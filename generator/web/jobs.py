@@ -84,7 +84,7 @@ def binder_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[s
     binder's own), the deal kept as a version."""
     assert prepared.deal is not None
     closings = list(prepared.deal.closings)
-    job.build, binders = build_binders(prepared, closings, out, progress=job.report,
+    job.build, binders, _ = build_binders(prepared, closings, out, progress=job.report,
                                        keep=Keeping(prepared, render_documents(prepared.deal)))
     made = [binder.closing.name for binder in binders if binder.files]
     job.outcome = (f"Binders made: {', '.join(made)}." if made else
