@@ -31,7 +31,7 @@ def binder_files(deal: Deal, closing: Closing, documents: Sequence[RenderedDocum
                for entry in contents(deal, closing, list(documents))]
     assembled = assemble(deal, closing, sources, step)
     step("index.docx")
-    files = {BINDER: assembled.binder, INDEX: index_docx(deal, closing, assembled.placed),
+    files = {BINDER: assembled.binder, INDEX: index_docx(deal, closing, assembled.index),
              **{packet_file(party): data for party, data in assembled.packets.items()}}
     made_from = {document.name: document_digest(document) for document in documents}
     files[MANIFEST] = manifest(deal.deal.id, closing.id, source.file.rsplit("/", 1)[-1],
