@@ -175,11 +175,13 @@ def _binder(deal: Deal, closing: Closing, front: PdfReader, placed: list[Placed]
             readers: Sequence[PdfReader], signed: list[SignaturePage]) -> bytes:
     writer = PdfWriter()
     writer.append(front, import_outline=False)
-    names = list(_take_destinations(writer).items())
+    destinations = list(_take_destinations(writer).items())
     for item, reader in zip(placed, readers):
         writer.append(reader, import_outline=False)
-        names += _own_destinations(writer, item)
-    writer.get_named_dest_root()[:] = [entry for pair in sorted(names, key=lambda pair: pair[0])
+        destinations += _own_destinations(writer, item)
+    # A name tree's names are sorted: a viewer looks them up by bisection.
+    writer.get_named_dest_root()[:] = [entry for pair in sorted(destinations,
+                                                                key=lambda pair: pair[0])
                                        for entry in pair]
     front_count = len(front.pages)
     writer.set_page_label(0, front_count - 1, style="/r")
@@ -217,11 +219,16 @@ def _own_destinations(writer: PdfWriter, item: Placed) -> list[tuple[str, PdfObj
     for page in writer.pages[item.first_page - 1:item.first_page - 1 + item.pages]:
         for annotation in page.get("/Annots", []):
             annotation = annotation.get_object()
-            action = annotation.get("/A")
-            holder, key = ((annotation, "/Dest") if "/Dest" in annotation else
-                           (action.get_object(), "/D") if action is not None
-                           and action.get_object().get("/S") == "/GoTo" else (None, ""))
-            if holder is not None and isinstance(holder[key], str) and holder[key] in own:
+            action = annotation.get("/A", DictionaryObject()).get_object()
+            if "/Dest" in annotation:
+                holder, key = annotation, "/Dest"
+            elif action.get("/S") == "/GoTo":
+                holder, key = action, "/D"
+            else:
+                continue
+            # A name (not a page) of this document's; an action two links share is
+            # renamed once.
+            if isinstance(holder[key], str) and holder[key] in own:
                 holder[NameObject(key)] = TextStringObject(
                     destination(item.entry.document, holder[key]))
     return [(TextStringObject(destination(item.entry.document, name)), value)
