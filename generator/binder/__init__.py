@@ -4,7 +4,8 @@ index, the signature packets, and the closing's outside documents.
 1. contents.py: what goes into a closing's binder, at which tab (pure).
 2. outside.py: the outside documents the term sheet lists: checked, read, converted.
 3. signatures.py: which pages each party signs, from the documents' PDFs and HTML.
-4. pages.py: the cover, index and packet covers, as HTML and PDF pages.
+4. pages.py: the cover, index and packet covers, as HTML and PDF pages (the index also
+   as a document for the Word writer).
 5. assemble.py: the binder and the packets from those pages (pypdf): outline, page
    labels, links, fixed metadata.
 6. index_docx.py: the index as a Word file; manifest.py: the binder's manifest, and
