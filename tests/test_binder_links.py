@@ -11,6 +11,7 @@ from __future__ import annotations
 import io
 import json
 import re
+import shutil
 import zipfile
 from pathlib import Path
 
@@ -270,3 +271,33 @@ def _column_shares(pdf: Path, page: int) -> list[float]:
     document.close()
     edges = sorted(rules)
     return [(right - left) / (edges[-1] - edges[0]) for left, right in zip(edges, edges[1:])]
+
+
+def test_an_outside_document_with_the_notes_destinations_keeps_its_own(built, tmp_path):
+    """An outside PDF whose named destinations are the notes' own (here a copy of a note's
+    PDF, as a firm might file a specimen): its links stay in it, the notes' in theirs."""
+    out = tmp_path / "out"
+    shutil.copytree(built.parent, out)
+    (tmp_path / "closing").mkdir()
+    shutil.copy(built / f"{NOTES[1]}.pdf", tmp_path / "closing" / "specimen.pdf")
+    sheet = tmp_path / AMENDMENT_1.name
+    sheet.write_text(replace_once(AMENDMENT_1.read_text(), "  - id: fourth\n",
+                                  "    outside_documents:\n      - tab: 2\n"
+                                  "        title: Specimen Note\n"
+                                  "        path: closing/specimen.pdf\n  - id: fourth\n"))
+    result = runner.invoke(app, ["binder", str(sheet), "--closing", "third", "--out",
+                                 str(out)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    folder = out / DEAL / "third"
+    placed = json.loads((folder / "manifest.json").read_text())["contents"]
+    assert [entry["document"] for entry in placed][:3] == [
+        "amendment-1", "closing/specimen.pdf", NOTES[0]]
+    binder = PdfReader(folder / "binder.pdf")
+    followed = {entry["document"]: 0 for entry in placed}
+    for page in range(placed[0]["first_page"] - 1, len(binder.pages)):
+        own = _document_of(placed, page)
+        for annotation in _links(binder, page):
+            assert _document_of(placed, _target(binder, annotation)) == own
+            followed[own["document"]] += 1
+    assert followed["closing/specimen.pdf"] == followed[NOTES[1]] > 0
+    assert "closing/specimen.pdf/adjustments" in binder.named_destinations

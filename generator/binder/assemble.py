@@ -219,10 +219,11 @@ def _own_destinations(writer: PdfWriter, item: Placed) -> list[tuple[str, PdfObj
     for page in writer.pages[item.first_page - 1:item.first_page - 1 + item.pages]:
         for annotation in page.get("/Annots", []):
             annotation = annotation.get_object()
-            action = annotation.get("/A", DictionaryObject()).get_object()
+            action = annotation.get("/A")
+            action = action.get_object() if action is not None else None
             if "/Dest" in annotation:
                 holder, key = annotation, "/Dest"
-            elif action.get("/S") == "/GoTo":
+            elif isinstance(action, DictionaryObject) and action.get("/S") == "/GoTo":
                 holder, key = action, "/D"
             else:
                 continue
