@@ -72,8 +72,8 @@ def test_the_third_closing_binder_holds_its_documents_in_index_order(third, bind
     reader = PdfReader(third / "binder.pdf")
     contents = binder_manifest["contents"]
     assert [entry["document"] for entry in contents] == [
-        "amendment-1", "schedule-a", *(f"note-third-{lender}" for lender in LENDERS)]
-    assert [entry["tab"] for entry in contents] == list(range(1, 9))
+        "amendment-1", *(f"note-third-{lender}" for lender in LENDERS)]
+    assert [entry["tab"] for entry in contents] == list(range(1, 8))
     # One outline entry per document (per lender's note), each at its tab's first page,
     # whose page label is tab-1; documents follow each other without a gap.
     top = [item for item in reader.outline if not isinstance(item, list)]
@@ -82,7 +82,7 @@ def test_the_third_closing_binder_holds_its_documents_in_index_order(third, bind
     starts = [reader.get_destination_page_number(item) + 1 for item in top]
     assert starts == [entry["first_page"] for entry in contents]
     assert [reader.page_labels[start - 1] for start in starts] == [f"{tab}-1"
-                                                                   for tab in range(1, 9)]
+                                                                   for tab in range(1, 8)]
     assert reader.page_labels[:2] == ["i", "ii"]
     for entry, following in zip(contents, contents[1:]):
         assert entry["first_page"] + entry["pages"] == following["first_page"]
@@ -91,14 +91,13 @@ def test_the_third_closing_binder_holds_its_documents_in_index_order(third, bind
     assert len(reader.pages) == contents[-1]["first_page"] + contents[-1]["pages"] - 1
     # Each note is a note to its lender, ending with its Exhibit A and Schedule 1 (the
     # last pages are read: reading all 180 would double the time of these tests).
-    for entry in contents[2:]:
+    for entry in contents[1:]:
         first, last = entry["first_page"] - 1, entry["first_page"] - 1 + entry["pages"]
         assert "SENIOR CONVERTIBLE NOTE" in _text(reader.pages[first]).upper()
         assert entry["party"] in _text(reader.pages[first])
         end = " ".join(_text(page) for page in reader.pages[last - 6:last])
         assert "EXHIBIT A" in end and "SCHEDULE 1" in end
     assert "AMENDMENT NO. 1" in _text(reader.pages[contents[0]["first_page"] - 1]).upper()
-    assert "SCHEDULE A" in _text(reader.pages[contents[1]["first_page"] - 1])
 
 
 def test_the_index_links_each_entry_to_its_tab(third, binder_manifest):
@@ -109,16 +108,16 @@ def test_the_index_links_each_entry_to_its_tab(third, binder_manifest):
             action = annotation.get_object()["/A"]
             assert action["/S"] == "/GoTo"  # no placeholder web link is left
             targets.add(reader.get_page_number(action["/D"][0].get_object()) + 1)
-    assert targets == {entry["first_page"] for entry in binder_manifest["contents"]}
+    assert targets >= {entry["first_page"] for entry in binder_manifest["contents"]}
     index = _text(reader.pages[1])
     for entry in binder_manifest["contents"]:
-        assert str(entry["first_page"]) in index
+        assert f"{entry['tab']}-1" in index
 
 
 def test_the_binder_holds_every_signature_page(third, binder_manifest):
     reader = PdfReader(third / "binder.pdf")
     signature_items = [child for item in reader.outline if isinstance(item, list)
-                       for child in item]
+                       for child in item if child.title.startswith("Signature page")]
     # The amendment's: the company's and each lender's; each note's: the company's.
     assert len(signature_items) == 1 + len(LENDERS) + len(LENDERS)
     for item in signature_items:  # the caption is the page's footer
@@ -149,8 +148,9 @@ def test_the_index_is_an_editable_word_table(third, binder_manifest):
     table = docx.Document(third / "index.docx").tables[0]
     rows = [[cell.text for cell in row.cells] for row in table.rows]
     assert rows[0] == ["Tab", "Document", "Party", "Page"]
-    assert rows[1:] == [[str(e["tab"]), e["title"], e["party"] or "", str(e["first_page"])]
-                        for e in binder_manifest["contents"]]
+    assert [row for row in rows[1:] if row[0]] == [
+        [str(e["tab"]), e["title"], e["party"], f"{e['tab']}-1"]
+        for e in binder_manifest["contents"]]
 
 
 def test_the_manifest_names_every_file_with_its_digest(third, binder_manifest):
@@ -202,7 +202,7 @@ OUTSIDE = """\
         title: Opinion of Counsel to the Company
         path: closing/opinion.pdf
         party: Zoltek Companies, Inc.
-      - tab: 10
+      - tab: 9
         title: Officer's Certificate
         path: closing/certificate.docx
 """
@@ -224,9 +224,9 @@ def test_outside_documents_take_their_tabs(third, tmp_path):
     folder = out / DEAL / "third"
     contents = json.loads((folder / "manifest.json").read_text())["contents"]
     assert [(e["tab"], e["document"]) for e in contents] == [
-        (1, "amendment-1"), (2, "schedule-a"), (3, "closing/opinion.pdf"),
-        *((tab, f"note-third-{lender}") for tab, lender in zip(range(4, 10), LENDERS)),
-        (10, "closing/certificate.docx")]
+        (1, "amendment-1"), (2, "note-third-rockmore"), (3, "closing/opinion.pdf"),
+        *((tab, f"note-third-{lender}") for tab, lender in zip(range(4, 9), LENDERS[1:])),
+        (9, "closing/certificate.docx")]
     reader = PdfReader(folder / "binder.pdf")
     opinion, certificate_entry = contents[2], contents[-1]
     assert opinion["pages"] == 2 and certificate_entry["pages"] == 1
@@ -235,7 +235,8 @@ def test_outside_documents_take_their_tabs(third, tmp_path):
     assert "OFFICER'S CERTIFICATE" in _text(reader.pages[certificate_entry["first_page"] - 1])
     index = [[cell.text for cell in row.cells]
              for row in docx.Document(folder / "index.docx").tables[0].rows]
-    assert index[3][:3] == ["3", "Opinion of Counsel to the Company", "Zoltek Companies, Inc."]
+    assert [row[:3] for row in index if row[0] == "3"] == [
+        ["3", "Opinion of Counsel to the Company", "Zoltek Companies, Inc."]]
 
 
 def test_a_missing_outside_document_stops_the_run_at_its_line(tmp_path, write_sheet):

@@ -6,7 +6,8 @@ amendment's in OUT/<deal id>/amendment-signing/, each closing's in its binder's 
 2. outside.py: the outside documents the term sheet lists: checked, read, converted.
 3. signatures.py: the signature packets of a signing (generator/signings.py says who
    signs which page when), from the documents' PDFs.
-4. pages.py: the cover, index and packet covers, as HTML and PDF pages.
+4. pages.py: the cover, index and packet covers, as HTML and PDF pages (the index also
+   as a document for the Word writer).
 5. assemble.py: the binder from those pages (pypdf): outline, page labels, links, fixed
    metadata.
 6. index_docx.py: the index as a Word file; manifest.py: the binder's manifest, and

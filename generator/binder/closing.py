@@ -35,7 +35,7 @@ def binder_files(deal: Deal, closing: Closing, signing: Signing,
     step("signature packets")
     files = {BINDER: assembled.binder, **packets(deal, signing, {**pdfs, **outside})}
     step("index.docx")
-    files[INDEX] = index_docx(deal, closing, assembled.placed)
+    files[INDEX] = index_docx(deal, closing, assembled.index)
     made_from = {document.name: document_digest(document) for document in documents}
     files[MANIFEST] = manifest(deal.deal.id, closing.id, source.file.rsplit("/", 1)[-1],
                                source.sha256, deal.forms, inputs, assembled, files, made_from,

@@ -95,9 +95,11 @@ def templates_digest(forms: Forms) -> str:
 def inputs_digest(term_sheet_sha256: str, forms: Forms, pdfs: Mapping[str, bytes],
                   outside: Mapping[str, bytes]) -> str:
     """What a closing's binder folder is made from: the term sheet, the templates, the
-    documents' PDFs and the outside files, the binder's code and the packages it uses."""
+    documents' PDFs and the outside files, the binder's code, the writers it uses (the PDF
+    writer for its own pages, the Word writer for index.docx) and the packages it uses."""
     digest = hashlib.sha256(f"{term_sheet_sha256}\n{templates_digest(forms)}\n"
-                            f"{writer_digest('pdf', forms)}\n".encode())
+                            f"{writer_digest('pdf', forms)}\n"
+                            f"{writer_digest('docx', forms)}\n".encode())
     for path in sorted(Path(__file__).parent.glob("*.py")):
         digest.update(hashlib.sha256(path.read_bytes()).digest())
     for package in ("pypdf", "python-docx"):

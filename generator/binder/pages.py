@@ -1,10 +1,11 @@
 """The binder's own pages: the cover and index, and the signature packets' cover sheets.
 Rendered from templates/binder/ with the documents' Jinja environment, and to PDF with the
-documents' PDF writer (print stylesheet, bundled fonts, fixed metadata)."""
+documents' PDF writer (print stylesheet, bundled fonts, fixed metadata); the index also as a
+document for the Word writer."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -13,11 +14,23 @@ from ..model import Closing
 from ..rendering import environment
 from ..signings import Signing, SignaturePage
 from ..writers import WRITERS, RenderedDocument
-from .contents import Entry
 
-LINK_BASE = "https://dealdocs.invalid/tab/"
-"""The index's links point here until assembly makes them links to pages of the binder
-(.invalid never resolves: a link assembly missed cannot reach the network)."""
+LINK_BASE = "https://dealdocs.invalid/page/"
+"""The index's links point here, followed by the page's label (3-26), until assembly makes
+them links to pages of the binder (.invalid never resolves: a link assembly missed cannot
+reach the network)."""
+
+
+@dataclass(frozen=True)
+class Row:
+    """A row of the binder's index: a document at its tab, or a part of the document above."""
+
+    tab: str
+    """The tab's number; "" for a part."""
+    title: str
+    party: str
+    page: str
+    """The page label it starts on in the binder: 3-1, 3-26."""
 
 
 ReturnsTo = Literal["closing", "counsel", "company", "unnamed"]
@@ -37,11 +50,16 @@ class Packet:
     returns_to: ReturnsTo
 
 
-def front_pages(deal: Deal, closing: Closing, entries: Sequence[Entry],
-                first_pages: Mapping[int, int]) -> bytes:
-    """The cover and the index, as PDF."""
+def front_pages(deal: Deal, closing: Closing, rows: Sequence[Row]) -> bytes:
+    """The cover and the index, as PDF, each row a link to its page."""
     return _pdf(deal, closing.id, "binder", f"Closing Binder: {closing.name}", closing=closing,
-                entries=entries, first_pages=first_pages, link_base=LINK_BASE)
+                rows=rows, link_base=LINK_BASE)
+
+
+def index_document(deal: Deal, closing: Closing, rows: Sequence[Row]) -> RenderedDocument:
+    """The index as a document for the Word writer: the same rows, without links."""
+    return _document(deal, closing.id, "index", f"Index: {closing.name}", closing=closing,
+                     rows=rows, link_base=None)
 
 
 def packet_covers(deal: Deal, signing: Signing, packets: Sequence[Packet]) -> bytes:
@@ -53,10 +71,14 @@ def packet_covers(deal: Deal, signing: Signing, packets: Sequence[Packet]) -> by
 
 
 def _pdf(deal: Deal, part: str, name: str, title: str, **context: Any) -> bytes:
+    return WRITERS["pdf"].render(_document(deal, part, name, title, **context))
+
+
+def _document(deal: Deal, part: str, name: str, title: str,
+              **context: Any) -> RenderedDocument:
     """`part`: the deal folder's part the pages go into (a closing's id, or the amendment's
     signing's)."""
     html = environment(deal.forms).get_template(f"binder/{name}.html.j2").render(
         **deal.context(), document_title=title, **context)
-    document = RenderedDocument(f"{part}-{name}", title, html, deal.deal.date,
-                                f"{deal.deal.id}/{part}/{name}", f"binder-{name}", deal.forms)
-    return WRITERS["pdf"].render(document)
+    return RenderedDocument(f"{part}-{name}", title, html, deal.deal.date,
+                            f"{deal.deal.id}/{part}/{name}", f"binder-{name}", deal.forms)
