@@ -328,3 +328,14 @@ def test_a_deal_without_closings_has_no_binder_and_says_so(bundled, tmp_path):
     assert result.exit_code == 0 and "no closings, so no binder" in result.output
     # Its amendment's signing still has packets (tests/test_signings.py); no binder.
     assert not list((tmp_path / "zoltek-amendment-2").rglob("binder.pdf"))
+
+
+def test_the_progress_bar_hears_as_many_steps_as_it_expects_for_each_binder(bundled, tmp_path):
+    from generator.binder.build import STEPS_PER_BINDER, build_binders
+    bundled.deal_folder(AMENDMENT_1, tmp_path)
+    prepared = prepare(AMENDMENT_1)
+    steps: list[tuple[str, str]] = []
+    build_binders(prepared, prepared.deal.closings, tmp_path,
+                  step=lambda closing, what: steps.append((closing.id, what)))
+    assert [sum(1 for closing, _ in steps if closing == c.id)
+            for c in prepared.deal.closings] == [STEPS_PER_BINDER] * 2

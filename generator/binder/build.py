@@ -18,8 +18,9 @@ from ..signings import AMENDMENT_SIGNING, Signing, signings
 from .contents import BINDER_KINDS, in_closing
 from .outside import as_pdf, read_outside
 
-STEPS_PER_BINDER = 5
-"""How many times `step` is called for each binder made (reading … writing)."""
+STEPS_PER_BINDER = 6
+"""How many times `step` is called for each binder made: reading, index, binder, signature
+packets, index.docx, writing."""
 
 
 @dataclass(frozen=True)
