@@ -300,6 +300,9 @@ def test_the_binders_are_built_from_the_desk_and_served_from_their_folders(clien
     deal = client.get(f"/deals/{SHEET}").text
     assert f"/deals/{SHEET}/binders/third/binder.pdf" in deal
     assert client.get(f"/deals/{SHEET}/binders/third/binder.pdf").content.startswith(b"%PDF")
+    assert "Signature packets: the amendment&#39;s signing" in deal
+    packet = f"/deals/{SHEET}/binders/amendment-signing/signature-packet-rockmore.pdf"
+    assert packet in deal and client.get(packet).content.startswith(b"%PDF")
     assert "Every binder was up to date" in _run(client, "binder")
     for closing, file in (("third", "..%2Fmanifest.json"), ("versions", "index.json"),
                           ("fifth", "binder.pdf")):

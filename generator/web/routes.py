@@ -26,6 +26,8 @@ from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
 from ..errors import ConversionError, DealdocsError, LogError, RenderError, TermSheetError
 from ..loader import PathKey
+from ..model import TermSheet
+from ..signings import AMENDMENT_SIGNING
 from .desk import Checked, Conflict, Desk, NotFound, Sheet
 from .form import form, placed
 from .jobs import STEPS, Jobs
@@ -83,8 +85,15 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
                  documents=documents, kinds=KIND_NAMES, formats=FORMATS, steps=list(STEPS),
                  files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved,
                  change_files=desk.part_files(deal_id, CHANGES) if deal_id else [],
-                 binders={closing.id: desk.part_files(deal_id, closing.id)
-                          for closing in prepared.sheet.closings} if deal_id else {})
+                 binders=[(part, heading, desk.part_files(deal_id, part))
+                          for part, heading in _binder_parts(prepared.sheet)] if deal_id else [])
+
+
+def _binder_parts(sheet: TermSheet) -> list[tuple[str, str]]:
+    """The parts `dealdocs binder` writes, each with how the deal's page heads it: the
+    amendment's signing's packets, then each closing's binder."""
+    return [(AMENDMENT_SIGNING, "Signature packets: the amendment's signing"),
+            *((closing.id, f"Binder: {closing.name}") for closing in sheet.closings)]
 
 
 def _edited(sheet: Sheet, form_data: FormData) -> str:
@@ -244,11 +253,12 @@ def changes(request: Request) -> Response:
 
 
 def binder_file(request: Request) -> Response:
-    """A file of a closing's binder folder (`dealdocs binder`)."""
+    """A file of a closing's binder folder, or of the amendment's signing's packets
+    (`dealdocs binder`)."""
     sheet = _sheet(request)
     prepared = _prepared(request, sheet)
     closing, file = request.path_params["closing"], request.path_params["file"]
-    if closing not in {c.id for c in prepared.sheet.closings}:
+    if closing not in {part for part, _ in _binder_parts(prepared.sheet)}:
         raise HTTPException(404, f"{sheet.name} has no closing {closing!r}")
     try:
         path = _desk(request).part_file(prepared.sheet.deal.id, closing, file)
