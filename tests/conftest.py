@@ -162,6 +162,23 @@ def bundled(tmp_path_factory: pytest.TempPathFactory) -> Bundled:
 
 
 @pytest.fixture(scope="session")
+def bundled_binder(bundled: Bundled, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """OUT/ with the bundled Amendment No. 1's PDFs (this run's) and what `dealdocs binder
+    --closing third` makes of them: the Third Closing's binder and the amendment's signing's
+    packets. Shared: a test that changes it works on a copy."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    out = tmp_path_factory.mktemp("binder")
+    bundled.deal_folder(AMENDMENT_1, out)
+    result = CliRunner().invoke(app, ["binder", str(AMENDMENT_1), "--closing", "third",
+                                      "--out", str(out)], terminal_width=200)
+    assert result.exit_code == 0, result.output
+    assert "rendered again" not in result.output  # the PDFs of the run were used
+    return out
+
+
+@pytest.fixture(scope="session")
 def bundled_texts(bundled: Bundled) -> Callable[[Path], dict[tuple[str, str], str]]:
     """The text of every document of a bundled term sheet in every format, keyed by
     (document, format)."""

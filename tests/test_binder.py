@@ -35,14 +35,9 @@ def _binder(term_sheet: Path, out: Path, *more: str):
 
 
 @pytest.fixture(scope="session")
-def third(bundled, tmp_path_factory) -> Path:
+def third(bundled_binder) -> Path:
     """OUT/<deal>/third/ of the bundled Amendment No. 1, built from the session's PDFs."""
-    out = tmp_path_factory.mktemp("binder")
-    bundled.deal_folder(AMENDMENT_1, out)
-    result = _binder(AMENDMENT_1, out)
-    assert result.exit_code == 0, result.output
-    assert "rendered again" not in result.output  # the PDFs of the build were used
-    return out / DEAL / "third"
+    return bundled_binder / DEAL / "third"
 
 
 @pytest.fixture(scope="session")

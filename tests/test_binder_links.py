@@ -36,14 +36,9 @@ NOTES = tuple(f"note-third-{lender}" for lender in LENDERS)
 
 
 @pytest.fixture(scope="session")
-def built(bundled, tmp_path_factory) -> Path:
+def built(bundled_binder) -> Path:
     """OUT/<deal>/ with the Third Closing's binder, built from the session's PDFs."""
-    out = tmp_path_factory.mktemp("binder-links")
-    bundled.deal_folder(AMENDMENT_1, out)
-    result = runner.invoke(app, ["binder", str(AMENDMENT_1), "--closing", "third", "--out",
-                                 str(out)], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    return out / DEAL
+    return bundled_binder / DEAL
 
 
 @pytest.fixture(scope="session")

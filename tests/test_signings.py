@@ -34,16 +34,9 @@ CAPTION = "[Signature Page to"
 
 
 @pytest.fixture(scope="session")
-def out(bundled, tmp_path_factory) -> Path:
+def out(bundled_binder) -> Path:
     """OUT/ with the bundled Amendment No. 1's PDFs and its Third Closing's binder built."""
-    out = tmp_path_factory.mktemp("signings")
-    bundled.deal_folder(AMENDMENT_1, out)
-    result = runner.invoke(app, ["binder", str(AMENDMENT_1), "--closing", "third", "--out",
-                                 str(out)], terminal_width=200)
-    assert result.exit_code == 0, result.output
-    assert "rendered again" not in result.output
-    assert f"{AMENDMENT_SIGNING}: 7 signature packets, manifest.json" in result.output
-    return out
+    return bundled_binder
 
 
 @pytest.fixture(scope="session")
