@@ -37,13 +37,11 @@ import segno
 from lxml.html import HtmlElement
 
 from .forms import BUNDLED_FORMS
+from .signings import signature_blocks
 
 if TYPE_CHECKING:  # Pillow is imported when a Word file needs a picture, not on every render
     from PIL import ImageFont
 
-COMPANY = "company"
-_BLOCK_PREFIX = "sign-"
-_LENDER_PREFIX = "sign-lender-"
 _VERSION_DIGITS = 8
 # Ids as the term sheet's grammar allows them (generator/values.py; a document's name joins
 # up to three), a page number, the version.
@@ -101,24 +99,11 @@ def version_of(html: str) -> str:
     return hashlib.sha256(html.encode("utf-8")).hexdigest()[:_VERSION_DIGITS]
 
 
-def signer_of(block_id: str) -> str | None:
-    """`company` or the lender's id from a signature block's id; None for a block that
-    names no signer (a conversion notice's, signed when a lender converts)."""
-    if not block_id.startswith(_BLOCK_PREFIX):
-        return None
-    if block_id == f"{_BLOCK_PREFIX}{COMPANY}":
-        return COMPANY
-    signer = block_id.removeprefix(_LENDER_PREFIX)
-    return signer if block_id.startswith(_LENDER_PREFIX) and signer else None
-
-
 def mark(html: str, deal: str, document: str) -> str:
     """The rendered document with the identifier of each signature page in its signature
     block; the HTML as it is when it has none."""
     root = lxml.html.document_fromstring(html)
-    blocks = [(block, signer_of(block.get("id") or "")) for block in root.xpath(
-        "//div[contains(concat(' ', normalize-space(@class), ' '), ' signature-block ')]")]
-    blocks = [(block, signer) for block, signer in blocks if signer is not None]
+    blocks = signature_blocks(root)
     if not blocks:
         return html
     version = version_of(html)

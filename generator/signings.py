@@ -18,6 +18,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 
 import lxml.html
+from lxml.html import HtmlElement
 
 from .deal import Deal
 from .documents import KIND_BY_NAME
@@ -37,6 +38,24 @@ note at its closing's. A blank form of note and the conversion forms are signed 
 
 _PREFIX = "sign-"
 _LENDER = "sign-lender-"
+_BLOCKS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' signature-block ')]"
+
+
+def party_of(anchor: str) -> str | None:
+    """`company` or the lender's id from a signature block's id (`sign-company`,
+    `sign-lender-<id>`); None for a block that names no signer (a conversion notice's,
+    signed when a lender converts)."""
+    if anchor == f"{_PREFIX}{COMPANY}":
+        return COMPANY
+    lender = anchor.removeprefix(_LENDER)
+    return lender if anchor.startswith(_LENDER) and lender else None
+
+
+def signature_blocks(root: HtmlElement) -> list[tuple[HtmlElement, str]]:
+    """The signature blocks of a rendered document that name their signer, in order, each
+    with its party."""
+    return [(block, party) for block in root.xpath(_BLOCKS)
+            if (party := party_of(block.get("id") or "")) is not None]
 
 
 @dataclass(frozen=True)
@@ -86,10 +105,8 @@ def signers(html: str) -> list[Signer]:
     """The signature blocks of a rendered document, in order."""
     root = lxml.html.document_fromstring(html)
     found = []
-    for block in root.xpath("//div[contains(concat(' ', @class, ' '), ' signature-block ')]"
-                            "[starts-with(@id, 'sign-')]"):
+    for block, party in signature_blocks(root):
         anchor = block.get("id")
-        party = COMPANY if anchor == f"{_PREFIX}{COMPANY}" else anchor.removeprefix(_LENDER)
         furniture = block.xpath("ancestor::section[contains(concat(' ', @class, ' '), "
                                 "' signature-pages ')][1]/p[contains(@class, 'furniture')]")
         # The typesetting's no-break spaces and word joiners are for the page, not this line.
