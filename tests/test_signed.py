@@ -16,7 +16,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pypdfium2
 import pytest
 import sqlalchemy as sa
 from alembic import command
@@ -185,7 +184,11 @@ def test_pages_signed_before_a_price_change_are_an_earlier_version(
     assert code == 1
     for note in THIRD_NOTES:
         assert f"signed an earlier version of {note}: re-sign page 1 (company)" in output
-    assert "note-fourth" not in output
+    # The amendment's Schedule A states the Third Closing's warrant shares: it changed too.
+    for page, party in enumerate(["company", *LENDERS], start=1):
+        assert (f"signed an earlier version of amendment-1: re-sign page {page} ({party})"
+                in output)
+    assert "note-fourth" not in output and "15 pages could not be used" in output
     rows = {(r["document"], r["party"]): r for r in tracker(changed, "--log", log)}
     for note in THIRD_NOTES:
         assert rows[(note, "company")]["status"] == "outstanding (an earlier version received)"
