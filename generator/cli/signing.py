@@ -47,7 +47,7 @@ def signed(
     from ..conversions.session import opened_log
     from ..signing.log import SignatureLog
     from ..signing.returned import SIGNED, read_returned, sort_pages
-    from .shared import count, error, fail, line, waiting
+    from .shared import count, err_console, error, fail, line, waiting
     from .shared import prepared as checked
     folder = out_folder(out)
     prepared = checked(term_sheet, quiet=True)
@@ -74,7 +74,7 @@ def signed(
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except LogError as exc:
-        line(f"{term_sheet}: {exc}", "red")
+        line(f"{term_sheet}: {exc}", "red", err_console)
         raise typer.Exit(1) from None
     except DealdocsError as exc:
         error(exc)
@@ -120,7 +120,7 @@ def signatures(
     from ..signing.log import SignatureLog
     from ..signing.tracker import RECEIVED, track
     from ..signings import signings
-    from .shared import console, count, error, fail, line
+    from .shared import console, count, err_console, error, fail, line
     from .shared import prepared as checked
     prepared = checked(term_sheet, quiet=True)
     deal = prepared.deal
@@ -140,7 +140,7 @@ def signatures(
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except LogError as exc:
-        line(f"{term_sheet}: {exc}", "red")
+        line(f"{term_sheet}: {exc}", "red", err_console)
         raise typer.Exit(1) from None
     except DealdocsError as exc:
         error(exc)
