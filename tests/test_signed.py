@@ -255,3 +255,36 @@ def test_identifiers_are_read_by_signature_block() -> None:
     found = identifiers(amendment.html)
     assert list(found) == ["sign-company", *(f"sign-lender-{lender}" for lender in LENDERS)]
     assert [p.signer for p in found.values()] == ["company", *LENDERS]
+
+
+def test_the_log_records_a_page_once_from_two_threads_at_once(log_place) -> None:
+    """On SQLite and PostgreSQL: two recordings of the same pages at once, each in its
+    own transaction, record each page once between them."""
+    import threading
+
+    from generator.signing.log import Receipt
+    place = log_place()
+    location = conversion_log.locate(Path("deal.yaml"), DEAL, place)
+    conversion_log.open_log(location, create=True).close()
+    pages = [Receipt(PageId(DEAL, f"note-third-{lender}", "company", 1, "0123abcd"),
+                     "scan.pdf", number, f"{number:064x}")
+             for number, lender in enumerate(LENDERS, start=1)]
+    start = threading.Barrier(2)
+    added: list[int] = []
+
+    def record() -> None:
+        with conversion_log.open_log(location, create=False) as book:
+            start.wait()
+            with SignatureLog(book).recording() as recording:
+                added.append(sum(recording.add(page) is not None for page in pages))
+
+    threads = [threading.Thread(target=record) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert sorted(added) == [0, 6]
+    with conversion_log.open_log(location, create=False) as book:
+        assert [page.page_id for page in SignatureLog(book).received(DEAL)] == [
+            page.page_id for page in pages]
+        assert SignatureLog(book).received("another-deal") == []
