@@ -115,6 +115,19 @@ def mark(html: str, deal: str, document: str) -> str:
     return lxml.html.tostring(root, doctype="<!DOCTYPE html>", encoding="unicode")
 
 
+def identifiers(html: str) -> dict[str, PageId]:
+    """The identifier `mark` put in each signature block of a rendered document, by the
+    block's id (a named destination of its PDF), in order."""
+    root = lxml.html.document_fromstring(html)
+    found = {}
+    for element in root.xpath(f"//div[@class='{PAGE_ID_CLASS}']"):
+        page_id = parse(element.get("data-code") or "")
+        block = element.getparent()
+        if page_id is not None and block is not None and block.get("id"):
+            found[block.get("id")] = page_id
+    return found
+
+
 def unmark(root: HtmlElement) -> None:
     """Take the identifiers out of a parsed document: one made from it (a redline) is to be
     read, not signed, and its pages must not pass for the document's."""

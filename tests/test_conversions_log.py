@@ -38,6 +38,7 @@ from generator.conversions.log import (CONVERSION, RESCISSION, LogError, locate,
                                        open_log)
 from generator.conversions.record import Request, record_conversions, record_rescission
 from generator.errors import ConversionError
+from generator.signing import log as signature_log  # noqa: F401  its table is in `metadata`
 from generator.pipeline import prepare
 from tests.helpers import AMENDMENT_1
 

@@ -4,7 +4,8 @@ SQLite by default, one file beside the term sheet (`<deal id>.conversions.sqlite
 under `output/`; `--log` or DEALDOCS_LOG may name another file or a PostgreSQL URL, so that
 a firm can share one log. One log may hold the entries of several deals. Through
 SQLAlchemy; the schema is versioned by the Alembic migrations in `migrations/`, which are
-applied from here whenever a log is opened.
+applied from here whenever a log is opened. The same database holds the signature log
+(generator/signing/log.py), which opens it through `open_log` too.
 
 What it guarantees:
 
@@ -266,7 +267,7 @@ class ConversionLog:
 
     def entries(self, deal: str, note: str | None = None) -> list[Entry]:
         """The entries of a deal (or of one of its notes), in the order they were recorded."""
-        with self._connection(read_only=True) as connection, connection.begin():
+        with self.connection(read_only=True) as connection, connection.begin():
             return _entries(connection, deal, note)
 
     @contextmanager
@@ -274,12 +275,15 @@ class ConversionLog:
         """A write transaction holding the lock on `notes` of `deal`: read their entries,
         check, add. Committed when the block ends; rolled back, with nothing recorded, if
         it raises."""
-        with self._connection(read_only=False) as connection, connection.begin():
+        with self.connection(read_only=False) as connection, connection.begin():
             _lock_notes(connection, deal, sorted(set(notes)))
             yield Recording(connection, deal)
 
     @contextmanager
-    def _connection(self, read_only: bool) -> Iterator[Connection]:
+    def connection(self, read_only: bool) -> Iterator[Connection]:
+        """A connection to the log whose transactions are read-only or take the write lock
+        first (see `_engine`); the database's errors become LogError. For the other tables
+        of the same database (generator/signing/log.py)."""
         try:
             with self.engine.connect() as connection:
                 yield connection.execution_options(dealdocs_read_only=read_only)
@@ -291,13 +295,13 @@ class ConversionLog:
     def _prepare(self, create: bool) -> bool:
         """Check what the database is and migrate it to the current schema; False if it
         holds no log and `create` is false."""
-        with self._connection(read_only=True) as connection, connection.begin():
+        with self.connection(read_only=True) as connection, connection.begin():
             state = _state(connection, self.location)
         if state == _head():
             return True
         if state is None and not create:
             return False
-        with self._connection(read_only=False) as connection, connection.begin():
+        with self.connection(read_only=False) as connection, connection.begin():
             if connection.dialect.name == "postgresql":
                 # Serialize two runs creating or upgrading the same log at once.
                 connection.execute(sa.select(sa.func.pg_advisory_xact_lock(APPLICATION_ID)))

@@ -29,6 +29,7 @@ class ReturnedPdfError(DealdocsError):
     """A returned file that PDFium cannot open: not a PDF, damaged or encrypted."""
 
     def __init__(self, reason: str):
+        self.reason = reason
         super().__init__(f"not a PDF that can be read ({reason}); send the signed pages as a "
                          "PDF without a password")
 
