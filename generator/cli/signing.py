@@ -4,6 +4,8 @@ in the deal's signature log, and the tracker of what is still outstanding."""
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
 
@@ -47,13 +49,13 @@ def signed(
     from ..conversions.session import opened_log
     from ..signing.log import SignatureLog
     from ..signing.returned import SIGNED, read_returned, sort_pages
-    from .shared import count, err_console, error, fail, line, waiting
+    from .shared import count, line, waiting
     from .shared import prepared as checked
     folder = out_folder(out)
     prepared = checked(term_sheet, quiet=True)
     deal = prepared.deal
     assert deal is not None
-    try:
+    with _reported(term_sheet):
         current = {(page_id.document, page_id.signer, page_id.page): page_id.version
                    for page_id in _page_ids(_signed_documents(deal))}
         sorting = sort_pages(((path, read_returned(path)) for path in files), deal.deal.id,
@@ -71,13 +73,6 @@ def signed(
                                 {kept.copy_name: kept.pdf for kept in recorded},
                                 replace=False, waiting=waiting)
             where = book.location
-    except RenderError as exc:
-        fail(term_sheet, exc.findings)
-    except LogError as exc:
-        line(f"{term_sheet}: {exc}", "red", err_console)
-        raise typer.Exit(1) from None
-    except DealdocsError as exc:
-        error(exc)
     line(f"{count(len(recorded), 'page')} recorded in {where}"
          + (f"; copies in {folder / deal.deal.id / SIGNED}" if recorded else ""))
     if again:
@@ -120,12 +115,12 @@ def signatures(
     from ..signing.log import SignatureLog
     from ..signing.tracker import RECEIVED, track
     from ..signings import signings
-    from .shared import console, count, err_console, error, fail, line
+    from .shared import console, count
     from .shared import prepared as checked
     prepared = checked(term_sheet, quiet=True)
     deal = prepared.deal
     assert deal is not None
-    try:
+    with _reported(term_sheet):
         documents = _signed_documents(deal)
         chosen = signings(deal, documents)
         known = [signing.id for signing in chosen]
@@ -137,13 +132,6 @@ def signatures(
         if book is not None:
             with book:
                 received = SignatureLog(book).received(deal.deal.id)
-    except RenderError as exc:
-        fail(term_sheet, exc.findings)
-    except LogError as exc:
-        line(f"{term_sheet}: {exc}", "red", err_console)
-        raise typer.Exit(1) from None
-    except DealdocsError as exc:
-        error(exc)
     rows = [row for row in track(chosen, documents, received)
             if closing is None or row.signing == closing]
     if as_csv:
@@ -152,6 +140,21 @@ def signatures(
     console.print(_table(rows, f"{deal.deal.id}: "
                          f"{sum(row.status == RECEIVED for row in rows)} of "
                          f"{count(len(rows), 'signature page')} received"))
+
+
+@contextmanager
+def _reported(term_sheet: Path) -> Iterator[None]:
+    """What stops a command, said in one line (a term sheet's findings as a table), exit 1."""
+    from .shared import err_console, error, fail, line
+    try:
+        yield
+    except RenderError as exc:
+        fail(term_sheet, exc.findings)
+    except LogError as exc:
+        line(f"{term_sheet}: {exc}", "red", err_console)
+        raise typer.Exit(1) from None
+    except DealdocsError as exc:
+        error(exc)
 
 
 def _signed_documents(deal: Deal) -> list[RenderedDocument]:
