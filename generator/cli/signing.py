@@ -1,5 +1,6 @@
-"""`dealdocs signed` and `dealdocs signatures`: the signature pages that come back, recorded
-in the deal's signature log, and the tracker of what is still outstanding."""
+"""`dealdocs signed`, `dealdocs signatures` and `dealdocs executed`: the signature pages that
+come back, recorded in the deal's signature log, the tracker of what is still outstanding,
+and the documents with the signed pages swapped in."""
 
 from __future__ import annotations
 
@@ -116,27 +117,14 @@ def signatures(
     = False,
     log: LogOption = None,
 ) -> None:
-    from ..conversions.log import locate, open_log
-    from ..signing.log import SignatureLog
-    from ..signing.tracker import RECEIVED, track
-    from ..signings import signings
+    from ..signing.tracker import RECEIVED
     from .shared import console, count, err_console, error, fail, line
     from .shared import prepared as checked
     prepared = checked(term_sheet, quiet=True)
     deal = prepared.deal
     assert deal is not None
     try:
-        documents = _signed_documents(deal)
-        chosen = signings(deal, documents)
-        known = [signing.id for signing in chosen]
-        if closing is not None and closing not in known:
-            raise typer.BadParameter(f"the deal has no signing {closing!r}; its signings are: "
-                                     f"{', '.join(known)}", param_hint="--closing")
-        book = open_log(locate(term_sheet, deal.deal.id, log), create=False)
-        received = []
-        if book is not None:
-            with book:
-                received = SignatureLog(book).received(deal.deal.id)
+        documents, rows = _tracked(term_sheet, deal, closing, log)
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except LogError as exc:
@@ -144,14 +132,108 @@ def signatures(
         raise typer.Exit(1) from None
     except DealdocsError as exc:
         error(exc)
-    rows = [row for row in track(chosen, documents, received)
-            if closing is None or row.signing == closing]
     if as_csv:
         _print_csv(rows)
         return
     console.print(_table(rows, f"{deal.deal.id}: "
                          f"{sum(row.status == RECEIVED for row in rows)} of "
                          f"{count(len(rows), 'signature page')} received"))
+
+
+@app.command(short_help="Write the executed documents: the signed pages swapped in.",
+             help="For each document signed at the chosen signing (--closing: a closing's "
+             "id or amendment-signing; all signings without it) whose signature pages have "
+             "all come back on its current version, write OUT/<deal id>/executed/"
+             "<document>.pdf: the document's PDF with each signed page (the copy `signed` "
+             "kept) in place of its unsigned page, the same pages, outline and links. "
+             "Without --partial, refuses (exit status 1, nothing written) while any page is "
+             "outstanding, listing each document's outstanding parties; with it, also "
+             "writes the documents with some pages in, their other pages unsigned, and "
+             "says which are partial.")
+def executed(
+    term_sheet: TermSheetArgument,
+    closing: Annotated[str | None, typer.Option(
+        "--closing", metavar="ID", help="Only this signing: a closing's id, or "
+        "amendment-signing.")] = None,
+    out: OutOption = "output",
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Also write the documents not fully signed, unsigned pages "
+        "left in.")] = False,
+    log: LogOption = None,
+) -> None:
+    from ..build import write_documents
+    from ..build.transaction import read_files, update_part
+    from ..signing.executed import EXECUTED, executions, swap_pages
+    from ..signing.returned import SIGNED, copy_name
+    from .shared import count, err_console, error, fail, line, waiting
+    from .shared import prepared as checked
+    folder = out_folder(out)
+    prepared = checked(term_sheet, quiet=True)
+    deal = prepared.deal
+    assert deal is not None
+    try:
+        documents, rows = _tracked(term_sheet, deal, closing, log)
+        found = executions(rows, documents)
+        incomplete = [execution for execution in found if not execution.complete]
+        if incomplete and not partial:
+            for execution in incomplete:
+                line(f"{execution.document}: outstanding: " + ", ".join(
+                    f"{row.party} ({row.status})" for row in execution.outstanding), "yellow")
+            missing = sum(len(execution.outstanding) for execution in incomplete)
+            line(f"nothing written: {count(missing, 'signature page')} outstanding; "
+                 "--partial writes the documents with the pages that are in", "red")
+            raise typer.Exit(1)
+        chosen = [execution for execution in found if execution.received]
+        by_name = {document.name: document for document in documents}
+        write_documents(deal, [by_name[execution.document] for execution in chosen], ["pdf"],
+                        folder, prepared.source, prune=False, waiting=waiting)
+        pdfs = read_files(folder, deal.deal.id,
+                          [f"{execution.document}.pdf" for execution in chosen], waiting=waiting)
+        copies = read_files(folder, deal.deal.id,
+                            [f"{SIGNED}/{copy_name(page_id)}" for execution in chosen
+                             for _, page_id in execution.received], waiting=waiting)
+        files = {f"{execution.document}.pdf": swap_pages(
+            pdfs[f"{execution.document}.pdf"],
+            {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
+             for anchor, page_id in execution.received}) for execution in chosen}
+        if files:
+            update_part(folder, deal.deal.id, EXECUTED, files, replace=False, waiting=waiting)
+    except RenderError as exc:
+        fail(term_sheet, exc.findings)
+    except LogError as exc:
+        line(f"{term_sheet}: {exc}", "red", err_console)
+        raise typer.Exit(1) from None
+    except DealdocsError as exc:
+        error(exc)
+    for execution in chosen:
+        line(f"{folder / deal.deal.id / EXECUTED / execution.document}.pdf: "
+             + ("executed" if execution.complete else
+                f"partial, {count(len(execution.outstanding), 'page')} unsigned"))
+    if not chosen:
+        line("nothing written: no document has a signed page in", "yellow")
+
+
+def _tracked(term_sheet: Path, deal: Deal, closing: str | None, log: str | None
+             ) -> tuple[list[RenderedDocument], list[Row]]:
+    """The deal's signed documents as they render now, and the tracker's rows of the signing
+    `closing` (of every signing when None); BadParameter if the deal has no such signing."""
+    from ..conversions.log import locate, open_log
+    from ..signing.log import SignatureLog
+    from ..signing.tracker import track
+    from ..signings import signings
+    documents = _signed_documents(deal)
+    chosen = signings(deal, documents)
+    known = [signing.id for signing in chosen]
+    if closing is not None and closing not in known:
+        raise typer.BadParameter(f"the deal has no signing {closing!r}; its signings are: "
+                                 f"{', '.join(known)}", param_hint="--closing")
+    book = open_log(locate(term_sheet, deal.deal.id, log), create=False)
+    received = []
+    if book is not None:
+        with book:
+            received = SignatureLog(book).received(deal.deal.id)
+    return documents, [row for row in track(chosen, documents, received)
+                       if closing is None or row.signing == closing]
 
 
 def _signed_documents(deal: Deal) -> list[RenderedDocument]:
