@@ -8,13 +8,16 @@ import random
 import shutil
 from pathlib import Path
 
+import lxml.html
 import pypdfium2
 import pytest
+from docx import Document
 from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from generator.cli import app
 from generator.pageid import PageId
+from generator.pipeline import prepare
 from generator.signing.identify import identify_pages
 from tests.helpers import AMENDMENT_1
 from tests.scans import image_pdf, scanned
@@ -98,6 +101,30 @@ def test_the_executed_amendment_has_the_scanned_pages_in_place(deal, tmp_path: P
         assert (new_reader.get_destination_page_number(new_destinations[name])
                 == old_reader.get_destination_page_number(destination)), name
     assert sum(len(page.get("/Annots") or []) for page in new_reader.pages) > 0
+
+
+def test_the_conformed_amendment_reads_s_lines_like_the_seed(deal, tmp_path: Path) -> None:
+    sheet, out = deal
+    returned, _ = sign(out, tmp_path, ["company", *LENDERS])
+    assert run("signed", sheet, returned, "--out", out)[0] == 0
+    assert run("executed", sheet, "--out", out, "--closing", "amendment-signing",
+               "--partial")[0] == 0
+    signatory = prepare(AMENDMENT_1).deal.company.signatory.name
+    folder = out / DEAL / "executed"
+    pdf = (folder / "amendment-1.conformed.pdf").read_bytes()
+    docx = Document(str(folder / "amendment-1.conformed.docx"))
+    html = lxml.html.fromstring((folder / "amendment-1.conformed.html").read_bytes())
+    for name, text in [("pdf", "\n".join(texts(pdf))),
+                       ("docx", "\n".join(p.text for p in docx.paragraphs)),
+                       ("html", html.text_content())]:
+        flat = " ".join(text.replace("\u00a0", " ").replace("\u2060", "").split())
+        assert f"By: /s/ {signatory} Name: {signatory}" in flat, name
+        # A lender's signatory is not in the bundled term sheet: its line says it is signed.
+        assert flat.count("Signature of Authorized Signatory of Investing Entity: /s/ "
+                          "[signed]") == len(LENDERS), name
+    # Filed, not signed: no page carries an identifier.
+    assert identify_pages(pdf) == [None] * len(texts(pdf))
+    assert not html.xpath("//div[@class='page-id']")
 
 
 def test_outstanding_pages_are_listed_and_nothing_is_written(deal, tmp_path: Path) -> None:

@@ -149,7 +149,10 @@ def signatures(
              "Without --partial, refuses (exit status 1, nothing written) while any page is "
              "outstanding, listing each document's outstanding parties; with it, also "
              "writes the documents with some pages in, their other pages unsigned, and "
-             "says which are partial.")
+             "says which are partial. Beside each, its conformed copy (<document>.conformed"
+             ".pdf, .docx, .html): each signature line of a page that is in reads "
+             "\"/s/ <signer's name>\", as a filed exhibit does, and no page carries an "
+             "identifier.")
 def executed(
     term_sheet: TermSheetArgument,
     closing: Annotated[str | None, typer.Option(
@@ -163,6 +166,7 @@ def executed(
 ) -> None:
     from ..build import write_documents
     from ..build.transaction import read_files, update_part
+    from ..signing.conformed import conformed_files
     from ..signing.executed import EXECUTED, executions, swap_pages
     from ..signing.returned import SIGNED, copy_name
     from .shared import count, err_console, error, fail, line, waiting
@@ -196,6 +200,9 @@ def executed(
             pdfs[f"{execution.document}.pdf"],
             {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
              for anchor, page_id in execution.received}) for execution in chosen}
+        files.update(conformed_files(deal, {
+            execution.document: frozenset(page_id.signer for _, page_id in execution.received)
+            for execution in chosen}))
         if files:
             update_part(folder, deal.deal.id, EXECUTED, files, replace=False, waiting=waiting)
     except RenderError as exc:
