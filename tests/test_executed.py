@@ -16,10 +16,12 @@ from pypdf import PdfReader
 from typer.testing import CliRunner
 
 from generator.cli import app
+from generator.build import render_documents
 from generator.pageid import PageId
 from generator.pipeline import prepare
 from generator.signing.identify import identify_pages
-from tests.helpers import AMENDMENT_1
+from generator.signing.conformed import conformed_files
+from tests.helpers import AMENDMENT_1, replace_once
 from tests.scans import image_pdf, scanned
 
 DEAL = "zoltek-amendment-1"
@@ -161,3 +163,23 @@ def test_a_signing_the_deal_has_not_is_refused(deal) -> None:
     sheet, out = deal
     code, output = run("executed", sheet, "--closing", "fifth", "--out", out)
     assert code == 2 and "amendment-signing" in output
+
+
+def test_a_lenders_signatory_fills_its_page_and_its_conformed_line(tmp_path: Path) -> None:
+    sheet = tmp_path / AMENDMENT_1.name
+    sheet.write_text(replace_once(
+        AMENDMENT_1.read_text(encoding="utf-8"), "    short_name: Rockmore\n",
+        "    short_name: Rockmore\n    signatory: {name: Jane Roe, title: Managing Director}\n"),
+        encoding="utf-8")
+    deal = prepare(sheet).deal
+    (amendment,) = [d for d in render_documents(deal, ["amendment"]) if d.name == "amendment-1"]
+    text = " ".join(lxml.html.fromstring(amendment.html).text_content().split())
+    assert ("Signature of Authorized Signatory of Investing Entity: Name of Authorized "
+            "Signatory: Jane Roe Title of Authorized Signatory: Managing Director") in text
+    files = conformed_files(deal, {"amendment-1": frozenset({"rockmore"})})
+    assert sorted(files) == [f"amendment-1.conformed.{ext}" for ext in ("docx", "html", "pdf")]
+    conformed = " ".join(lxml.html.fromstring(files["amendment-1.conformed.html"])
+                         .text_content().split())
+    assert "Investing Entity: /s/ Jane Roe Name of Authorized Signatory: Jane Roe" in conformed
+    # Only the pages that are in are conformed: the company's is not among them.
+    assert "/s/ [signed]" not in conformed and "By: /s/" not in conformed
