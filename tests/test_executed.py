@@ -183,3 +183,25 @@ def test_a_lenders_signatory_fills_its_page_and_its_conformed_line(tmp_path: Pat
     assert "Investing Entity: /s/ Jane Roe Name of Authorized Signatory: Jane Roe" in conformed
     # Only the pages that are in are conformed: the company's is not among them.
     assert "/s/ [signed]" not in conformed and "By: /s/" not in conformed
+
+
+def test_the_closing_book_holds_the_executed_documents(deal, tmp_path: Path) -> None:
+    sheet, out = deal
+    returned, pages = sign(out, tmp_path, ["company", *LENDERS])
+    assert run("signed", sheet, returned, "--out", out)[0] == 0
+    code, output = run("executed", sheet, "--closing", "third", "--out", out, "--partial")
+    assert code == 0, output
+    book_path = out / DEAL / "executed" / "third" / "closing-book.pdf"
+    assert f"{book_path}: the closing book" in output
+    book = book_path.read_bytes()
+    cover = " ".join(texts(book)[0].split())
+    assert "CLOSING BOOK" in cover
+    assert "Amendment No. 1" in cover and "Fully executed" in cover
+    # The notes' pages are not in: each of the six is listed as not executed.
+    assert cover.count("Not executed") == len(LENDERS)
+    # The amendment is in it executed: its seven signed pages are the scans.
+    found = [page_id for page_id in identify_pages(book) if page_id is not None]
+    assert sorted(p for p in found if p.document == "amendment-1") == sorted(pages.values())
+    reader = PdfReader(io.BytesIO(book))
+    titles = [item.title for item in reader.outline if not isinstance(item, list)]
+    assert len(titles) == 7 and titles[0].startswith("1. ")

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
     from ..pageid import PageId
     from ..signing.returned import ReturnedPage
     from ..signing.tracker import Row
+    from ..signings import Signing
     from ..writers import RenderedDocument
 
 
@@ -124,7 +125,8 @@ def signatures(
     deal = prepared.deal
     assert deal is not None
     try:
-        documents, rows = _tracked(term_sheet, deal, closing, log)
+        documents, _, rows = _tracked(term_sheet, deal, closing, log)
+        rows = [row for row in rows if closing in (None, row.signing)]
     except RenderError as exc:
         fail(term_sheet, exc.findings)
     except LogError as exc:
@@ -152,7 +154,8 @@ def signatures(
              "says which are partial. Beside each, its conformed copy (<document>.conformed"
              ".pdf, .docx, .html): each signature line of a page that is in reads "
              "\"/s/ <signer's name>\", as a filed exhibit does, and no page carries an "
-             "identifier.")
+             "identifier. For each chosen closing, <closing id>/closing-book.pdf: its binder "
+             "of the executed documents, the cover saying how far each is executed.")
 def executed(
     term_sheet: TermSheetArgument,
     closing: Annotated[str | None, typer.Option(
@@ -166,6 +169,9 @@ def executed(
 ) -> None:
     from ..build import write_documents
     from ..build.transaction import read_files, update_part
+    from ..binder.book import BOOK, closing_book
+    from ..binder.contents import in_closing
+    from ..binder.outside import as_pdf, read_outside
     from ..signing.conformed import conformed_files
     from ..signing.executed import EXECUTED, executions, swap_pages
     from ..signing.returned import SIGNED, copy_name
@@ -176,8 +182,11 @@ def executed(
     deal = prepared.deal
     assert deal is not None
     try:
-        documents, rows = _tracked(term_sheet, deal, closing, log)
-        found = executions(rows, documents)
+        documents, chosen, rows = _tracked(term_sheet, deal, closing, log)
+        every = executions(rows, documents)
+        by_name = {document.name: document for document in documents}
+        signed_here = {document for signing in chosen for document in signing.documents}
+        found = [execution for execution in every if execution.document in signed_here]
         incomplete = [execution for execution in found if not execution.complete]
         if incomplete and not partial:
             for execution in incomplete:
@@ -187,22 +196,36 @@ def executed(
             line(f"nothing written: {count(missing, 'signature page')} outstanding; "
                  "--partial writes the documents with the pages that are in", "red")
             raise typer.Exit(1)
-        chosen = [execution for execution in found if execution.received]
-        by_name = {document.name: document for document in documents}
-        write_documents(deal, [by_name[execution.document] for execution in chosen], ["pdf"],
+        written = [execution for execution in found if execution.received]
+        closings = [signing.closing for signing in chosen if signing.closing is not None]
+        # A closing's book holds the amendment and the closing's notes, however far each is
+        # executed, whichever signing was chosen.
+        needed = [execution for execution in every if execution in written or any(
+            in_closing(by_name[execution.document], item) for item in closings)]
+        write_documents(deal, [by_name[execution.document] for execution in needed], ["pdf"],
                         folder, prepared.source, prune=False, waiting=waiting)
-        pdfs = read_files(folder, deal.deal.id,
-                          [f"{execution.document}.pdf" for execution in chosen], waiting=waiting)
+        pdfs = {name.removesuffix(".pdf"): data for name, data in read_files(
+            folder, deal.deal.id, [f"{execution.document}.pdf" for execution in needed],
+            waiting=waiting).items()}
         copies = read_files(folder, deal.deal.id,
-                            [f"{SIGNED}/{copy_name(page_id)}" for execution in chosen
+                            [f"{SIGNED}/{copy_name(page_id)}" for execution in needed
                              for _, page_id in execution.received], waiting=waiting)
-        files = {f"{execution.document}.pdf": swap_pages(
-            pdfs[f"{execution.document}.pdf"],
-            {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
-             for anchor, page_id in execution.received}) for execution in chosen}
+        executed_pdfs = {execution.document: swap_pages(
+            pdfs[execution.document], {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
+                                       for anchor, page_id in execution.received})
+            for execution in needed}
+        files = {f"{execution.document}.pdf": executed_pdfs[execution.document]
+                 for execution in written}
         files.update(conformed_files(deal, {
             execution.document: frozenset(page_id.signer for _, page_id in execution.received)
-            for execution in chosen}))
+            for execution in written}))
+        index = {item.id: number for number, item in enumerate(deal.closings)}
+        for item in closings:
+            outside = as_pdf(item, index[item.id],
+                             read_outside(item, index[item.id], prepared.source),
+                             prepared.source)
+            files[f"{item.id}/{BOOK}"] = closing_book(deal, item, documents, executed_pdfs,
+                                                      outside, every)
         if files:
             update_part(folder, deal.deal.id, EXECUTED, files, replace=False, waiting=waiting)
     except RenderError as exc:
@@ -212,18 +235,22 @@ def executed(
         raise typer.Exit(1) from None
     except DealdocsError as exc:
         error(exc)
-    for execution in chosen:
-        line(f"{folder / deal.deal.id / EXECUTED / execution.document}.pdf: "
+    where = folder / deal.deal.id / EXECUTED
+    for execution in written:
+        line(f"{where / execution.document}.pdf: "
              + ("executed" if execution.complete else
                 f"partial, {count(len(execution.outstanding), 'page')} unsigned"))
-    if not chosen:
-        line("nothing written: no document has a signed page in", "yellow")
+    for item in closings:
+        line(f"{where / item.id / BOOK}: the closing book")
+    if not written:
+        line("no executed document written: no document has a signed page in", "yellow")
 
 
 def _tracked(term_sheet: Path, deal: Deal, closing: str | None, log: str | None
-             ) -> tuple[list[RenderedDocument], list[Row]]:
-    """The deal's signed documents as they render now, and the tracker's rows of the signing
-    `closing` (of every signing when None); BadParameter if the deal has no such signing."""
+             ) -> tuple[list[RenderedDocument], list[Signing], list[Row]]:
+    """The deal's signed documents as they render now, the signing `closing` (every signing
+    when None), and the tracker's rows of every signing; BadParameter if the deal has no
+    such signing."""
     from ..conversions.log import locate, open_log
     from ..signing.log import SignatureLog
     from ..signing.tracker import track
@@ -239,8 +266,8 @@ def _tracked(term_sheet: Path, deal: Deal, closing: str | None, log: str | None
     if book is not None:
         with book:
             received = SignatureLog(book).received(deal.deal.id)
-    return documents, [row for row in track(chosen, documents, received)
-                       if closing is None or row.signing == closing]
+    return (documents, [signing for signing in chosen if closing in (None, signing.id)],
+            track(chosen, documents, received))
 
 
 def _signed_documents(deal: Deal) -> list[RenderedDocument]:
