@@ -18,7 +18,7 @@ from .forms import BUNDLED_FORMS, Forms
 from .model import (AdditionalWarrants, Closing, Company, DealInfo, EventDateCondition,
                     GoverningLaw, Market,
                     NoteTerms, PublicAnnouncement, Registration, Securities,
-                    SignaturesReturnTo, TermSheet, Termination, Waivers)
+                    Signatory, SignaturesReturnTo, TermSheet, Termination, Waivers)
 
 
 @dataclass(frozen=True)
@@ -29,6 +29,7 @@ class Lender:
     administrative_agent: bool
     shares_held: int | None = None
     """Shares of Common Stock it beneficially owns, as last known (term sheet)."""
+    signatory: Signatory | None = None
 
 
 @dataclass(frozen=True)
@@ -182,7 +183,7 @@ class Deal:
 def derive(sheet: TermSheet, forms: Forms = BUNDLED_FORMS) -> Deal:
     """Resolve references and compute every derived figure of a checked term sheet."""
     lenders = tuple(Lender(l.id, l.legal_name, l.short_name or l.legal_name,
-                           l.administrative_agent, l.shares_held) for l in sheet.lenders)
+                           l.administrative_agent, l.shares_held, l.signatory) for l in sheet.lenders)
     by_id = {lender.id: lender for lender in lenders}
     agreements = _agreements(sheet)
     closings_by_id = {closing.id: closing for closing in sheet.closings}

@@ -118,6 +118,6 @@ def make_job(kind: DocumentKind, deal: Deal, note: Note | None, name: str, title
     forms' `conversion`, `conversions`; blank forms get none)."""
     context = {**deal.context(), "note": note, "conversion": None, "conversions": [],
                "document_title": title, "defined_terms_upper": kind.defined_terms_upper,
-               **context}
+               "conformed": frozenset(), **context}
     identifier = hashlib.sha256(f"{deal.deal.id}/{name}".encode()).hexdigest()[:32]
     return DocumentJob(kind, name, title, context, identifier, deal.forms)

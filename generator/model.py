@@ -138,6 +138,10 @@ class Lender(Model):
     """Shares of Common Stock the lender and its Affiliates beneficially own, as last known
     (update it as holdings change); with `company.shares_outstanding`, `dealdocs convert`
     checks that a conversion keeps the lender within the note's ownership limits."""
+    signatory: Signatory | None = None
+    """Who signs for the lender, if known: filled in on its signature pages, and the name a
+    conformed copy gives its signature line ("/s/ Name"). Without it the lines are left
+    blank for the lender to fill, and a conformed copy reads "/s/ [signed]"."""
 
 
 class PriorSecuritiesExercise(Model):

@@ -126,6 +126,7 @@ def test_help_lists_the_commands_in_the_order_of_a_deals_life():
     assert result.exit_code == 0
     listed = re.findall(r"^  (\w+) {2,}\S", result.output.split("Commands:")[1], re.MULTILINE)
     assert listed == ["validate", "new", "schema", "render", "binder", "signed", "signatures",
+                      "executed",
                       "convert", "conversions",
                       "versions", "diff", "serve", "templates"]
     assert "--version" in result.output

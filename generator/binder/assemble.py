@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import io
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from pypdf import PdfReader, PdfWriter
@@ -67,14 +67,18 @@ class Assembled:
 
 
 def assemble(deal: Deal, closing: Closing, sources: Sequence[Source],
-             step: Callable[[str], None] = lambda what: None) -> Assembled:
+             step: Callable[[str], None] = lambda what: None,
+             executed: Mapping[str, str] | None = None) -> Assembled:
+    """The binder of `sources`; with `executed` (each tab's status: how far its document
+    is executed), the closing book, whose sources are the executed documents."""
     readers = [_reader(source) for source in sources]
     signed = [page for source, reader in zip(sources, readers)
               for page in _signature_pages(source, reader)]
     step("index")
-    front, placed, index = _front(deal, closing, sources, readers)
+    front, placed, index = _front(deal, closing, sources, readers, executed)
     step("binder")
-    binder = _binder(deal, closing, front, placed, readers, signed)
+    binder = _binder(deal, closing, front, placed, readers, signed,
+                     pages.binder_title(executed))
     return Assembled(binder, placed, _by_party(deal, signed), index)
 
 
@@ -142,7 +146,8 @@ def _stale(source: Source, what: str) -> Finding:
 
 
 def _front(deal: Deal, closing: Closing, sources: Sequence[Source],
-           readers: Sequence[PdfReader]) -> tuple[PdfReader, list[Placed], list[pages.Row]]:
+           readers: Sequence[PdfReader], executed: Mapping[str, str] | None
+           ) -> tuple[PdfReader, list[Placed], list[pages.Row]]:
     """The cover and index, then each document's place after them. The index gives pages
     by their labels (3-1), which do not depend on how many pages the index takes."""
     laid_out = [(source, reader, _part_pages(source, reader))
@@ -152,7 +157,7 @@ def _front(deal: Deal, closing: Closing, sources: Sequence[Source],
                   _label(source.entry.tab, 0)),
         *(pages.Row("", part.title, source.entry.party, _label(source.entry.tab, page))
           for part, page in parts))]
-    front = PdfReader(io.BytesIO(pages.front_pages(deal, closing, rows)))
+    front = PdfReader(io.BytesIO(pages.front_pages(deal, closing, rows, executed)))
     placed, first = [], len(front.pages) + 1
     for source, reader, parts in laid_out:
         placed.append(Placed(source.entry, first, len(reader.pages),
@@ -167,7 +172,7 @@ def _label(tab: int, page: int) -> str:
 
 
 def _binder(deal: Deal, closing: Closing, front: PdfReader, placed: list[Placed],
-            readers: Sequence[PdfReader], signed: list[SignaturePage]) -> bytes:
+            readers: Sequence[PdfReader], signed: list[SignaturePage], title: str) -> bytes:
     writer = PdfWriter()
     writer.append(front, import_outline=False)
     destinations = list(_take_destinations(writer).items())
@@ -195,7 +200,7 @@ def _binder(deal: Deal, closing: Closing, front: PdfReader, placed: list[Placed]
         for page, title in sorted(children, key=lambda child: child[0]):
             writer.add_outline_item(title=title, page_number=first + page, parent=parent)
     _link_index(writer, front_count, starts)
-    return pdf_bytes(writer, deal, f"Closing Binder: {deal.deal.title}, {closing.name}")
+    return pdf_bytes(writer, deal, f"{title}: {deal.deal.title}, {closing.name}")
 
 
 def _take_destinations(writer: PdfWriter) -> dict[str, PdfObject]:

@@ -5,7 +5,7 @@ document for the Word writer."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal
 
@@ -50,10 +50,16 @@ class Packet:
     returns_to: ReturnsTo
 
 
-def front_pages(deal: Deal, closing: Closing, rows: Sequence[Row]) -> bytes:
-    """The cover and the index, as PDF, each row a link to its page."""
-    return _pdf(deal, closing.id, "binder", f"Closing Binder: {closing.name}", closing=closing,
-                rows=rows, link_base=LINK_BASE)
+def front_pages(deal: Deal, closing: Closing, rows: Sequence[Row],
+                executed: Mapping[str, str] | None = None) -> bytes:
+    """The cover and the index, as PDF, each row a link to its page; with `executed` (each
+    tab's status), the closing book's, whose cover says which documents are executed."""
+    return _pdf(deal, closing.id, "binder", f"{binder_title(executed)}: {closing.name}",
+                closing=closing, rows=rows, link_base=LINK_BASE, executed=executed or {})
+
+
+def binder_title(executed: Mapping[str, str] | None) -> str:
+    return "Closing Book" if executed else "Closing Binder"
 
 
 def index_document(deal: Deal, closing: Closing, rows: Sequence[Row]) -> RenderedDocument:

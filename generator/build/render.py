@@ -34,15 +34,19 @@ def render_documents(deal: Deal, only: Iterable[str] = ()) -> list[RenderedDocum
     return documents
 
 
-def render_jobs(deal: Deal, jobs: Iterable[DocumentJob]) -> list[RenderedDocument]:
-    """Render and check these documents; RenderError with all findings if any."""
+def render_jobs(deal: Deal, jobs: Iterable[DocumentJob], *, identified: bool = True
+                ) -> list[RenderedDocument]:
+    """Render and check these documents; RenderError with all findings if any. Without
+    `identified`, their signature pages carry no identifier: a conformed copy is filed,
+    not signed."""
     rendered, findings = [], []
     for job in jobs:
         html, job_findings = render_html(job)
         findings += job_findings + _glyph_findings(job, html)
         # Each signature page gets its identifier (generator/pageid.py), made from the
         # finished text, which it then joins as page furniture.
-        html = mark(html, deal.deal.id, job.name)
+        if identified:
+            html = mark(html, deal.deal.id, job.name)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
                                          job.identifier, job.kind.name, job.forms))
     if findings:

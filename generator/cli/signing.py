@@ -1,5 +1,6 @@
-"""`dealdocs signed` and `dealdocs signatures`: the signature pages that come back, recorded
-in the deal's signature log, and the tracker of what is still outstanding."""
+"""`dealdocs signed`, `dealdocs signatures` and `dealdocs executed`: the signature pages that
+come back, recorded in the deal's signature log, the tracker of what is still outstanding,
+and the documents with the signed pages swapped in."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ if TYPE_CHECKING:
     from ..pageid import PageId
     from ..signing.returned import ReturnedPage
     from ..signing.tracker import Row
+    from ..signings import Signing
     from ..writers import RenderedDocument
 
 
@@ -111,35 +113,119 @@ def signatures(
     = False,
     log: LogOption = None,
 ) -> None:
-    from ..conversions.log import locate, open_log
-    from ..signing.log import SignatureLog
-    from ..signing.tracker import RECEIVED, track
-    from ..signings import signings
+    from ..signing.tracker import RECEIVED
     from .shared import console, count
     from .shared import prepared as checked
     prepared = checked(term_sheet, quiet=True)
     deal = prepared.deal
     assert deal is not None
     with _reported(term_sheet):
-        documents = _signed_documents(deal)
-        chosen = signings(deal, documents)
-        known = [signing.id for signing in chosen]
-        if closing is not None and closing not in known:
-            raise typer.BadParameter(f"the deal has no signing {closing!r}; its signings are: "
-                                     f"{', '.join(known)}", param_hint="--closing")
-        book = open_log(locate(term_sheet, deal.deal.id, log), create=False)
-        received = []
-        if book is not None:
-            with book:
-                received = SignatureLog(book).received(deal.deal.id)
-    rows = [row for row in track(chosen, documents, received)
-            if closing is None or row.signing == closing]
+        _, _, rows = _tracked(term_sheet, deal, closing, log)
+    rows = [row for row in rows if closing in (None, row.signing)]
     if as_csv:
         _print_csv(rows)
         return
     console.print(_table(rows, f"{deal.deal.id}: "
                          f"{sum(row.status == RECEIVED for row in rows)} of "
                          f"{count(len(rows), 'signature page')} received"))
+
+
+@app.command(short_help="Write the executed documents: the signed pages swapped in.",
+             help="For each document signed at the chosen signing (--closing: a closing's "
+             "id or amendment-signing; all signings without it) whose signature pages have "
+             "all come back on its current version, write OUT/<deal id>/executed/"
+             "<document>.pdf: the document's PDF with each signed page (the copy `signed` "
+             "kept) in place of its unsigned page, the same pages, outline and links. "
+             "Without --partial, refuses (exit status 1, nothing written) while any page is "
+             "outstanding, listing each document's outstanding parties; with it, also "
+             "writes the documents with some pages in, their other pages unsigned, and "
+             "says which are partial. Beside each, its conformed copy (<document>.conformed"
+             ".pdf, .docx, .html): each signature line of a page that is in reads "
+             "\"/s/ <signer's name>\", as a filed exhibit does, and no page carries an "
+             "identifier. For each chosen closing, <closing id>/closing-book.pdf: its binder "
+             "of the executed documents, the cover saying how far each is executed.")
+def executed(
+    term_sheet: TermSheetArgument,
+    closing: Annotated[str | None, typer.Option(
+        "--closing", metavar="ID", help="Only this signing: a closing's id, or "
+        "amendment-signing.")] = None,
+    out: OutOption = "output",
+    partial: Annotated[bool, typer.Option(
+        "--partial", help="Also write the documents not fully signed, unsigned pages "
+        "left in.")] = False,
+    log: LogOption = None,
+) -> None:
+    from ..build import write_documents
+    from ..build.transaction import read_files, update_part
+    from ..binder.book import BOOK, closing_book
+    from ..binder.contents import in_closing
+    from ..binder.outside import as_pdf, read_outside
+    from ..signing.conformed import conformed_files
+    from ..signing.executed import EXECUTED, executions, swap_pages
+    from ..signing.returned import SIGNED, copy_name
+    from .shared import count, line, waiting
+    from .shared import prepared as checked
+    folder = out_folder(out)
+    prepared = checked(term_sheet, quiet=True)
+    deal = prepared.deal
+    assert deal is not None
+    with _reported(term_sheet):
+        documents, chosen, rows = _tracked(term_sheet, deal, closing, log)
+        every = executions(rows, documents)
+        by_name = {document.name: document for document in documents}
+        signed_here = {document for signing in chosen for document in signing.documents}
+        found = [execution for execution in every if execution.document in signed_here]
+        incomplete = [execution for execution in found if not execution.complete]
+        if incomplete and not partial:
+            for execution in incomplete:
+                line(f"{execution.document}: outstanding: " + ", ".join(
+                    f"{row.party} ({row.status})" for row in execution.outstanding), "yellow")
+            missing = sum(len(execution.outstanding) for execution in incomplete)
+            line(f"nothing written: {count(missing, 'signature page')} outstanding; "
+                 "--partial writes the documents with the pages that are in", "red")
+            raise typer.Exit(1)
+        written = [execution for execution in found if execution.received]
+        closings = [signing.closing for signing in chosen if signing.closing is not None]
+        # A closing's book holds the amendment and the closing's notes, however far each is
+        # executed, whichever signing was chosen.
+        needed = [execution for execution in every if execution in written or any(
+            in_closing(by_name[execution.document], item) for item in closings)]
+        write_documents(deal, [by_name[execution.document] for execution in needed], ["pdf"],
+                        folder, prepared.source, prune=False, waiting=waiting)
+        pdfs = {name.removesuffix(".pdf"): data for name, data in read_files(
+            folder, deal.deal.id, [f"{execution.document}.pdf" for execution in needed],
+            waiting=waiting).items()}
+        copies = read_files(folder, deal.deal.id,
+                            [f"{SIGNED}/{copy_name(page_id)}" for execution in needed
+                             for _, page_id in execution.received], waiting=waiting)
+        executed_pdfs = {execution.document: swap_pages(
+            pdfs[execution.document], {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
+                                       for anchor, page_id in execution.received})
+            for execution in needed}
+        files = {f"{execution.document}.pdf": executed_pdfs[execution.document]
+                 for execution in written}
+        files.update(conformed_files(deal, {
+            execution.document: frozenset(page_id.signer for _, page_id in execution.received)
+            for execution in written}))
+        index = {item.id: number for number, item in enumerate(deal.closings)}
+        for item in closings:
+            outside = as_pdf(item, index[item.id],
+                             read_outside(item, index[item.id], prepared.source),
+                             prepared.source)
+            files[f"{item.id}/{BOOK}"] = closing_book(deal, item, documents, executed_pdfs,
+                                                      outside, every)
+        if files:
+            update_part(folder, deal.deal.id, EXECUTED, files, replace=False, waiting=waiting)
+    where = folder / deal.deal.id / EXECUTED
+    for execution in written:
+        line(f"{where / execution.document}.pdf: "
+             + ("executed" if execution.complete else
+                f"partial, {count(len(execution.outstanding), 'page')} unsigned"))
+    for item in closings:
+        line(f"{where / item.id / BOOK}: the closing book")
+    if not written:
+        line("no executed document written: no document has a signed page in"
+             + (" (the closing book shows each unsigned)" if closings else ""), "yellow")
 
 
 @contextmanager
@@ -155,6 +241,30 @@ def _reported(term_sheet: Path) -> Iterator[None]:
         raise typer.Exit(1) from None
     except DealdocsError as exc:
         error(exc)
+
+
+def _tracked(term_sheet: Path, deal: Deal, closing: str | None, log: str | None
+             ) -> tuple[list[RenderedDocument], list[Signing], list[Row]]:
+    """The deal's signed documents as they render now, the signing `closing` (every signing
+    when None), and the tracker's rows of every signing; BadParameter if the deal has no
+    such signing."""
+    from ..conversions.log import locate, open_log
+    from ..signing.log import SignatureLog
+    from ..signing.tracker import track
+    from ..signings import signings
+    documents = _signed_documents(deal)
+    chosen = signings(deal, documents)
+    known = [signing.id for signing in chosen]
+    if closing is not None and closing not in known:
+        raise typer.BadParameter(f"the deal has no signing {closing!r}; its signings are: "
+                                 f"{', '.join(known)}", param_hint="--closing")
+    book = open_log(locate(term_sheet, deal.deal.id, log), create=False)
+    received = []
+    if book is not None:
+        with book:
+            received = SignatureLog(book).received(deal.deal.id)
+    return (documents, [signing for signing in chosen if closing in (None, signing.id)],
+            track(chosen, documents, received))
 
 
 def _signed_documents(deal: Deal) -> list[RenderedDocument]:

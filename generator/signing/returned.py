@@ -59,10 +59,13 @@ class Kept:
 
     @property
     def copy_name(self) -> str:
-        """Its name in the `signed` part: <document>/<signer>.<page>.<version>.pdf (no id
-        holds a dot or a slash, so no two pages share a name)."""
-        page_id = self.receipt.page_id
-        return f"{page_id.document}/{page_id.signer}.{page_id.page}.{page_id.version}.pdf"
+        return copy_name(self.receipt.page_id)
+
+
+def copy_name(page_id: PageId) -> str:
+    """A kept page's name in the `signed` part: <document>/<signer>.<page>.<version>.pdf (no
+    id holds a dot or a slash, so no two pages share a name)."""
+    return f"{page_id.document}/{page_id.signer}.{page_id.page}.{page_id.version}.pdf"
 
 
 @dataclass
