@@ -22,11 +22,8 @@ if TYPE_CHECKING:
     from rich.table import Table
 
     from ..deal import Deal
-    from ..pageid import PageId
-    from ..signing.returned import ReturnedPage
+    from ..signing.session import Tracking
     from ..signing.tracker import Row
-    from ..signings import Signing
-    from ..writers import RenderedDocument
 
 
 @app.command(short_help="Record the signed pages of returned PDFs.",
@@ -47,55 +44,26 @@ def signed(
     out: OutOption = "output",
     log: LogOption = None,
 ) -> None:
-    from ..build.transaction import update_part
-    from ..conversions.session import opened_log
-    from ..signing.log import SignatureLog
-    from ..signing.returned import SIGNED, read_returned, sort_pages
+    from ..signing.returned import read_returned
+    from ..signing.session import record_returned
     from .shared import count, line, waiting
     from .shared import prepared as checked
     folder = out_folder(out)
     prepared = checked(term_sheet, quiet=True)
-    deal = prepared.deal
-    assert deal is not None
     with _reported(term_sheet):
-        current = {(page_id.document, page_id.signer, page_id.page): page_id.version
-                   for page_id in _page_ids(_signed_documents(deal))}
-        sorting = sort_pages(((path, read_returned(path)) for path in files), deal.deal.id,
-                             current)
-        recorded, again = [], []
-        with opened_log(term_sheet, prepared, log, folder, create=True, check=False) as book:
-            assert book is not None
-            with SignatureLog(book).recording() as recording:
-                for kept in sorting.kept:
-                    (recorded if recording.add(kept.receipt) else again).append(kept)
-                if recorded:
-                    # Inside the transaction: if the copies cannot be written, nothing is
-                    # recorded; a second run waits for this one, then finds them received.
-                    update_part(folder, deal.deal.id, SIGNED,
-                                {kept.copy_name: kept.pdf for kept in recorded},
-                                replace=False, waiting=waiting)
-            where = book.location
-    line(f"{count(len(recorded), 'page')} recorded in {where}"
-         + (f"; copies in {folder / deal.deal.id / SIGNED}" if recorded else ""))
-    if again:
-        line(f"{count(len(again), 'page')} already received: "
+        result = record_returned(term_sheet, prepared,
+                                 ((path, read_returned(path)) for path in files), log, folder,
+                                 waiting)
+    line(f"{count(len(result.recorded), 'page')} recorded in {result.log}"
+         + (f"; copies in {result.copies}" if result.recorded else ""))
+    if result.again:
+        line(f"{count(len(result.again), 'page')} already received: "
              + ", ".join(f"{kept.receipt.source_file} page {kept.receipt.source_page}"
-                         for kept in again), "dim")
-    problems = [*(_unusable(page, "no identifier found (not a signature page dealdocs made, "
-                            "or unreadable)") for page in sorting.unidentified),
-                *(_unusable(page, f"a page of another deal ({page.page_id.deal})")
-                  for page in sorting.foreign if page.page_id is not None),
-                *(_unusable(page, f"{page.page_id.document} has no signature page "
-                            f"{page.page_id.page} for {page.page_id.signer} now")
-                  for page in sorting.unknown if page.page_id is not None),
-                *(f"{kept.receipt.source_file} page {kept.receipt.source_page}: signed an "
-                  f"earlier version of {kept.receipt.page_id.document}: re-sign page "
-                  f"{kept.receipt.page_id.page} ({kept.receipt.page_id.signer})"
-                  for kept in sorting.kept if not kept.current)]
-    for problem in problems:
+                         for kept in result.again), "dim")
+    for problem in result.problems:
         line(problem, "yellow")
-    if problems:
-        line(f"{count(len(problems), 'page')} could not be used", "red")
+    if result.problems:
+        line(f"{count(len(result.problems), 'page')} could not be used", "red")
         raise typer.Exit(1)
 
 
@@ -120,8 +88,8 @@ def signatures(
     deal = prepared.deal
     assert deal is not None
     with _reported(term_sheet):
-        _, _, rows = _tracked(term_sheet, deal, closing, log)
-    rows = [row for row in rows if closing in (None, row.signing)]
+        tracked = _tracked(term_sheet, deal, closing, log)
+    rows = [row for row in tracked.rows if closing in (None, row.signing)]
     if as_csv:
         _print_csv(rows)
         return
@@ -155,14 +123,8 @@ def executed(
         "left in.")] = False,
     log: LogOption = None,
 ) -> None:
-    from ..build import write_documents
-    from ..build.transaction import read_files, update_part
-    from ..binder.book import BOOK, closing_book
-    from ..binder.contents import in_closing
-    from ..binder.outside import as_pdf, read_outside
-    from ..signing.conformed import conformed_files
-    from ..signing.executed import EXECUTED, executions, swap_pages
-    from ..signing.returned import SIGNED, copy_name
+    from ..binder.book import BOOK
+    from ..signing.session import write_executed
     from .shared import count, line, waiting
     from .shared import prepared as checked
     folder = out_folder(out)
@@ -170,63 +132,26 @@ def executed(
     deal = prepared.deal
     assert deal is not None
     with _reported(term_sheet):
-        documents, chosen, rows = _tracked(term_sheet, deal, closing, log)
-        every = executions(rows, documents)
-        by_name = {document.name: document for document in documents}
-        signed_here = {document for signing in chosen for document in signing.documents}
-        found = [execution for execution in every if execution.document in signed_here]
-        incomplete = [execution for execution in found if not execution.complete]
-        if incomplete and not partial:
-            for execution in incomplete:
-                line(f"{execution.document}: outstanding: " + ", ".join(
-                    f"{row.party} ({row.status})" for row in execution.outstanding), "yellow")
-            missing = sum(len(execution.outstanding) for execution in incomplete)
-            line(f"nothing written: {count(missing, 'signature page')} outstanding; "
-                 "--partial writes the documents with the pages that are in", "red")
-            raise typer.Exit(1)
-        written = [execution for execution in found if execution.received]
-        closings = [signing.closing for signing in chosen if signing.closing is not None]
-        # A closing's book holds the amendment and the closing's notes, however far each is
-        # executed, whichever signing was chosen.
-        needed = [execution for execution in every if execution in written or any(
-            in_closing(by_name[execution.document], item) for item in closings)]
-        write_documents(deal, [by_name[execution.document] for execution in needed], ["pdf"],
-                        folder, prepared.source, prune=False, waiting=waiting)
-        pdfs = {name.removesuffix(".pdf"): data for name, data in read_files(
-            folder, deal.deal.id, [f"{execution.document}.pdf" for execution in needed],
-            waiting=waiting).items()}
-        copies = read_files(folder, deal.deal.id,
-                            [f"{SIGNED}/{copy_name(page_id)}" for execution in needed
-                             for _, page_id in execution.received], waiting=waiting)
-        executed_pdfs = {execution.document: swap_pages(
-            pdfs[execution.document], {anchor: copies[f"{SIGNED}/{copy_name(page_id)}"]
-                                       for anchor, page_id in execution.received})
-            for execution in needed}
-        files = {f"{execution.document}.pdf": executed_pdfs[execution.document]
-                 for execution in written}
-        files.update(conformed_files(deal, {
-            execution.document: frozenset(page_id.signer for _, page_id in execution.received)
-            for execution in written}))
-        index = {item.id: number for number, item in enumerate(deal.closings)}
-        for item in closings:
-            outside = as_pdf(item, index[item.id],
-                             read_outside(item, index[item.id], prepared.source),
-                             prepared.source)
-            files[f"{item.id}/{BOOK}"] = closing_book(deal, item, documents, executed_pdfs,
-                                                      outside, every)
-        if files:
-            update_part(folder, deal.deal.id, EXECUTED, files, replace=False, waiting=waiting)
-    where = folder / deal.deal.id / EXECUTED
-    for execution in written:
-        line(f"{where / execution.document}.pdf: "
+        tracked = _tracked(term_sheet, deal, closing, log)
+        chosen = [signing for signing in tracked.signings if closing in (None, signing.id)]
+        result = write_executed(prepared, tracked, chosen, folder, partial, waiting)
+    if result.refused:
+        for execution in result.incomplete:
+            line(f"{execution.document}: outstanding: " + ", ".join(
+                f"{row.party} ({row.status})" for row in execution.outstanding), "yellow")
+        missing = sum(len(execution.outstanding) for execution in result.incomplete)
+        line(f"nothing written: {count(missing, 'signature page')} outstanding; "
+             "--partial writes the documents with the pages that are in", "red")
+        raise typer.Exit(1)
+    for execution in result.written:
+        line(f"{result.folder / execution.document}.pdf: "
              + ("executed" if execution.complete else
                 f"partial, {count(len(execution.outstanding), 'page')} unsigned"))
-    for item in closings:
-        line(f"{where / item.id / BOOK}: the closing book")
-    if not written:
+    for item in result.books:
+        line(f"{result.folder / item.id / BOOK}: the closing book")
+    if not result.written:
         line("no executed document written: no document has a signed page in"
-             + (" (the closing book shows each unsigned)" if closings else ""), "yellow")
-
+             + (" (the closing book shows each unsigned)" if result.books else ""), "yellow")
 
 @contextmanager
 def _reported(term_sheet: Path) -> Iterator[None]:
@@ -244,44 +169,15 @@ def _reported(term_sheet: Path) -> Iterator[None]:
 
 
 def _tracked(term_sheet: Path, deal: Deal, closing: str | None, log: str | None
-             ) -> tuple[list[RenderedDocument], list[Signing], list[Row]]:
-    """The deal's signed documents as they render now, the signing `closing` (every signing
-    when None), and the tracker's rows of every signing; BadParameter if the deal has no
-    such signing."""
-    from ..conversions.log import locate, open_log
-    from ..signing.log import SignatureLog
-    from ..signing.tracker import track
-    from ..signings import signings
-    documents = _signed_documents(deal)
-    chosen = signings(deal, documents)
-    known = [signing.id for signing in chosen]
+             ) -> Tracking:
+    """The tracker of every signing; BadParameter if `closing` names none of them."""
+    from ..signing.session import tracking
+    tracked = tracking(term_sheet, deal, log)
+    known = [signing.id for signing in tracked.signings]
     if closing is not None and closing not in known:
         raise typer.BadParameter(f"the deal has no signing {closing!r}; its signings are: "
                                  f"{', '.join(known)}", param_hint="--closing")
-    book = open_log(locate(term_sheet, deal.deal.id, log), create=False)
-    received = []
-    if book is not None:
-        with book:
-            received = SignatureLog(book).received(deal.deal.id)
-    return (documents, [signing for signing in chosen if closing in (None, signing.id)],
-            track(chosen, documents, received))
-
-
-def _signed_documents(deal: Deal) -> list[RenderedDocument]:
-    """The deal's documents signed at its signings, as the term sheet renders them now."""
-    from ..build import render_documents
-    from ..signings import SIGNED_KINDS
-    return render_documents(deal, SIGNED_KINDS)
-
-
-def _page_ids(documents: list[RenderedDocument]) -> list[PageId]:
-    from ..pageid import identifiers
-    return [page_id for document in documents
-            for page_id in identifiers(document.html).values()]
-
-
-def _unusable(page: ReturnedPage, why: str) -> str:
-    return f"{page.file} page {page.number}: {why}"
+    return tracked
 
 
 _COLUMNS = ("signing", "date", "document", "title", "party", "page", "code", "status",
