@@ -163,7 +163,33 @@ def forms_for(term_sheet: Path, source: SourceMap, written: str | None) -> tuple
         folder, config_findings = _configured_folder(config)
         folders += folder
         findings += config_findings
-    return Forms((*folders, BUNDLED)), findings
+    forms = Forms((*folders, BUNDLED))
+    return forms, [*findings, *missing_macros(forms)]
+
+
+_MACRO = re.compile(r"\{%-?\s*macro\s+(\w+)\s*\(([^)]*)\)")
+
+
+def missing_macros(forms: Forms) -> list[Finding]:
+    """A firm's copy of a bundled form of macros must define every macro the bundled one
+    does: the bundled forms call them (a copy made before a release added one, such as
+    `signed_by`, would otherwise fail only when a document is rendered)."""
+    findings = []
+    for name, folder in forms.from_firm().items():
+        bundled = BUNDLED.path / name
+        if not name.endswith(".j2") or not bundled.is_file():
+            continue
+        text = (folder.path / name).read_text(encoding="utf-8", errors="replace")
+        defined = {match.group(1) for match in _MACRO.finditer(text)}
+        for match in _MACRO.finditer(bundled.read_text(encoding="utf-8")):
+            if match.group(1) not in defined:
+                findings.append(Finding(
+                    "forms.macro", Severity.ERROR, forms.mark(name), "",
+                    f"lacks the macro {match.group(1)}({match.group(2)}), which the bundled "
+                    "forms call",
+                    f"copy it from the bundled form (`dealdocs templates init NEW_FOLDER "
+                    f"{name}` writes it) into {folder.label}/{name}"))
+    return findings
 
 
 _FOLDER_FIX = "name a folder of forms (`dealdocs templates init FOLDER` makes one)"

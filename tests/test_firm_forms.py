@@ -208,6 +208,22 @@ def test_a_mistake_in_an_overriding_clause_is_found_at_the_firms_line(tmp_path, 
     assert finding.mark.line == at + 1
 
 
+def test_a_firms_macros_copied_before_a_release_added_one_are_found_by_validate(tmp_path):
+    base = tmp_path / "forms" / "base"
+    base.mkdir(parents=True)
+    bundled = (BUNDLED_DIR / "base/macros.html.j2").read_text(encoding="utf-8")
+    older = re.sub(r"\{% macro signed_by.*?endmacro %\}", "", bundled, flags=re.S)
+    (base / "macros.html.j2").write_text(older, encoding="utf-8")
+    sheet = tmp_path / "deal.yaml"
+    sheet.write_text(FIRM_DEAL.read_text(encoding="utf-8") + "\ntemplates: forms\n",
+                     encoding="utf-8")
+    [finding] = [f for f in prepare(sheet).findings if f.code == "forms.macro"]
+    assert finding.severity.value == "error" and "signed_by(party, name)" in finding.message
+    assert Path(finding.mark.file).resolve() == (base / "macros.html.j2").resolve()
+    (base / "macros.html.j2").write_text(bundled, encoding="utf-8")
+    assert not [f for f in prepare(sheet).findings if f.code == "forms.macro"]
+
+
 def test_templates_init_copies_the_bundled_forms_and_never_replaces_a_file(tmp_path):
     folder = tmp_path / "forms"
     result = runner.invoke(app, ["templates", "init", str(folder)])

@@ -84,7 +84,8 @@ def findings_table(findings: list[Finding]) -> Table:
     for finding in findings:
         color = "red" if finding.severity is Severity.ERROR else "yellow"
         where = escape(str(finding.mark)) if finding.mark else ""
-        text = f"[bold]{escape(finding.path)}[/bold]: {escape(finding.message)}"
+        text = (f"[bold]{escape(finding.path)}[/bold]: " if finding.path else "") + escape(
+            finding.message)
         if finding.fix:
             text += f"\n[dim]→ {escape(finding.fix)}[/dim]"
         table.add_row(where, f"[{color}]{finding.severity.value}[/]",
