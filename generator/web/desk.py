@@ -155,12 +155,17 @@ class Desk:
             return None
 
     def part_files(self, deal_id: str, part: str) -> list[str]:
-        """The files of a part of the deal's folder: the last comparison (`changes`), a
-        closing's binder (its id)."""
-        try:
-            return sorted(os.listdir(self.deal_folder(deal_id) / part))
-        except OSError:
-            return []
+        """The files of a part of the deal's folder, its folders' too, by their paths in it:
+        the last comparison (`changes`), a closing's binder (its id), the executed
+        documents (a closing's book is in a folder of its own)."""
+        root = self.deal_folder(deal_id) / part
+        found = []
+        # os.walk does not follow links to folders: a part holds only what dealdocs wrote.
+        for folder, folders, files in os.walk(root):
+            folders[:] = [name for name in folders if not name.startswith(".")]
+            found += [Path(folder, name).relative_to(root).as_posix() for name in files
+                      if not name.startswith(".")]
+        return sorted(found)
 
     def part_file(self, deal_id: str, part: str, file: str) -> Path:
         """A file of a part of the deal's folder; NotFound unless the part holds a regular

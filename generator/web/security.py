@@ -56,6 +56,7 @@ async def checked_form(request: Request) -> FormData:
     cookie = request.cookies.get(CSRF_COOKIE, "")
     given = form.get(CSRF_FIELD)
     if not cookie or not isinstance(given, str) or not hmac.compare_digest(given, cookie):
+        await form.close()  # an uploaded file's spooled copy goes now, not when collected
         raise HTTPException(403, "the form's security token is missing or out of date; "
                             "reload the page and send it again")
     return form
