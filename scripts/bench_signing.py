@@ -5,7 +5,9 @@
   and over in a shuffled order, in one PDF of images: each page rendered and its QR code
   found;
 - 200 e-signed pages: the same pages as the documents' own PDFs have them, read from their
-  text layer.
+  text layer;
+- the Third Closing's closing book: each of its documents with every signature page swapped
+  for its scan (generator/signing/executed.py), then the book assembled (binder/book.py).
 
 Prints figures and asserts nothing (the machines are shared and noisy). In this process,
 one core: the time to identify is the pages' alone, not the documents' rendering.
@@ -25,9 +27,16 @@ import time
 import bench  # noqa: F401
 from pypdf import PdfReader, PdfWriter
 
+from generator.binder.book import closing_book
+from generator.binder.contents import in_closing
+from generator.binder.outside import as_pdf, read_outside
 from generator.build import render_documents
+from generator.pageid import identifiers
 from generator.pipeline import prepare
+from generator.signing.executed import executions, swap_pages
 from generator.signing.identify import identify_pages
+from generator.signing.tracker import track
+from generator.signings import SIGNED_KINDS, signings
 from generator.writers import WRITERS
 from tests.helpers import AMENDMENT_1
 from tests.scans import image_pdf, scanned
@@ -43,7 +52,8 @@ def _timed(pdf: bytes) -> tuple[float, float, int]:
 
 def main() -> None:
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 200
-    documents = render_documents(prepare(AMENDMENT_1).deal, ["amendment", "note"])
+    prepared = prepare(AMENDMENT_1)
+    documents = render_documents(prepared.deal, SIGNED_KINDS)
     pdfs = {document.name: WRITERS["pdf"].render(document) for document in documents}
     pages = [(name, index) for name, pdf in pdfs.items()
              for index, page_id in enumerate(identify_pages(pdf)) if page_id is not None]
@@ -66,6 +76,29 @@ def main() -> None:
         print(f"  {label:36} {wall:>7.2f} s   {wall / count * 1000:>6.1f} ms a page   "
               f"CPU/wall {cpu / wall:>4.2f}   {found} identified   "
               f"{len(pdf) / 2**20:>6.1f} MiB")
+    _closing_book(prepared, documents, pdfs, scans)
+
+
+def _closing_book(prepared, documents, pdfs, scans) -> None:
+    deal = prepared.deal
+    closing = deal.closings[0]
+    every = executions(track(signings(deal, documents), documents, []), documents)
+    outside = as_pdf(closing, 0, read_outside(closing, 0, prepared.source), prepared.source)
+    wall, cpu = time.perf_counter(), time.process_time()
+    executed = {}
+    for document in (document for document in documents if in_closing(document, closing)):
+        signed = {anchor: image_pdf([scans[(document.name, index)]])
+                  for (anchor, _), index in zip(identifiers(document.html).items(),
+                                                [i for i, page_id in enumerate(
+                                                    identify_pages(pdfs[document.name]))
+                                                 if page_id is not None])}
+        executed[document.name] = swap_pages(pdfs[document.name], signed)
+    book = closing_book(deal, closing, documents, executed, outside, every)
+    wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
+    print(f"\nthe {closing.name}'s closing book ({len(executed)} documents, every signature "
+          "page swapped for its scan)")
+    print(f"  {'swap and assemble':36} {wall:>7.2f} s   CPU/wall {cpu / wall:>4.2f}   "
+          f"{len(PdfReader(io.BytesIO(book)).pages)} pages   {len(book) / 2**20:>6.1f} MiB")
 
 
 if __name__ == "__main__":
