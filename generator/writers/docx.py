@@ -11,7 +11,6 @@ reproducible bytes in docx_package.py.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import re
 from collections.abc import Iterator
@@ -37,8 +36,7 @@ from ..numbering import STYLES
 from ..forms import HOUSE_STYLE
 from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
-from .docx_package import (PROPERTY_DEAL, PROPERTY_DIGEST, PROPERTY_DOCUMENT, reproducible_zip,
-                           stamp_core_properties)
+from .docx_package import made_from, reproducible_zip, stamp_core_properties
 from .docx_pictures import anchor_page_id
 from .docx_revisions import KINDS, Revisions
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
@@ -549,7 +547,5 @@ class DocxWriter:
         out = io.BytesIO()
         template.save(out)
         # What it was made from, so that an edited copy finds its base among the deal's
-        # kept versions; no version number: the same HTML is in every version that keeps it.
-        return reproducible_zip(out.getvalue(), {
-            **({PROPERTY_DEAL: doc.deal} if doc.deal else {}), PROPERTY_DOCUMENT: doc.name,
-            PROPERTY_DIGEST: hashlib.sha256(doc.html.encode("utf-8")).hexdigest()})
+        # kept versions (dealdocs regenerate).
+        return reproducible_zip(out.getvalue(), made_from(doc))

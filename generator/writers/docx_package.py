@@ -5,6 +5,7 @@ that do not depend on the clock or on the order a zip library happens to write e
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import zipfile
 from collections.abc import Mapping
@@ -12,6 +13,8 @@ from collections.abc import Mapping
 from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
 from docx.opc.coreprops import CoreProperties
 from lxml import etree
+
+from . import RenderedDocument
 
 # Zip entries get this time, not the time of the run.
 _ZIP_TIME = (1980, 1, 1, 0, 0, 0)
@@ -46,9 +49,16 @@ def stamp_core_properties(properties: CoreProperties, title: str, date: datetime
     properties.revision = 1
 
 
+def made_from(doc: RenderedDocument) -> dict[str, str]:
+    """The custom properties that say what a Word file of `doc` was made from. No version
+    number: the same HTML is in every kept version that has it, and its digest finds it."""
+    return {**({PROPERTY_DEAL: doc.deal} if doc.deal else {}), PROPERTY_DOCUMENT: doc.name,
+            PROPERTY_DIGEST: hashlib.sha256(doc.html.encode("utf-8")).hexdigest()}
+
+
 def reproducible_zip(data: bytes, properties: Mapping[str, str] | None = None) -> bytes:
     """The same package with entries in a fixed order and with fixed times and modes, and
-    `properties` as its custom document properties (in place of any it had)."""
+    `properties` among its custom document properties (in place of any of those names)."""
     with zipfile.ZipFile(io.BytesIO(data)) as source:
         entries = {info.filename: source.read(info) for info in source.infolist()}
     if properties:
@@ -68,13 +78,21 @@ def reproducible_zip(data: bytes, properties: Mapping[str, str] | None = None) -
 
 
 def _add_custom_properties(entries: dict[str, bytes], properties: Mapping[str, str]) -> None:
-    """docProps/custom.xml holding `properties` as text, with its content type and its
-    relationship from the package."""
+    """docProps/custom.xml holding `properties` as text, beside the other properties it
+    holds (an edited draft's own), with its content type and its relationship."""
     root = etree.Element(f"{{{CUSTOM_NS}}}Properties", nsmap={None: CUSTOM_NS, "vt": VT_NS})
-    for pid, (name, value) in enumerate(properties.items(), start=2):  # ids start at 2
-        item = etree.SubElement(root, f"{{{CUSTOM_NS}}}property",
-                                fmtid=_USER_DEFINED, pid=str(pid), name=name)
+    if CUSTOM_PART in entries:
+        kept = etree.fromstring(entries[CUSTOM_PART], etree.XMLParser(resolve_entities=False,
+                                                                      no_network=True))
+        for item in kept.findall(f"{{{CUSTOM_NS}}}property"):
+            if item.get("name") not in properties:
+                root.append(item)
+    for name, value in properties.items():
+        item = etree.SubElement(root, f"{{{CUSTOM_NS}}}property", fmtid=_USER_DEFINED,
+                                name=name)
         etree.SubElement(item, f"{{{VT_NS}}}lpwstr").text = value
+    for pid, item in enumerate(root, start=2):  # ids start at 2
+        item.set("pid", str(pid))
     entries[CUSTOM_PART] = etree.tostring(root, xml_declaration=True, encoding="UTF-8",
                                           standalone=True)
     types = etree.fromstring(entries["[Content_Types].xml"])
