@@ -8,6 +8,8 @@ what was done."""
 from __future__ import annotations
 
 import datetime as dt
+import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -46,3 +48,23 @@ def regenerate(draft: Draft, documents: list[RenderedDocument], deal_id: str,
                     date, name, merged.outcomes)
     page = report_document(report, f"{deal_id}/{found.ours.name}{SUFFIX}", when.date())
     return Regenerated(name, merged.data, report, WRITERS["html"].render(page))
+
+
+def save(regenerated: Regenerated, folder: Path) -> tuple[Path, Path]:
+    """Write the regenerated draft and its report into `folder`, each whole or not at all
+    (written beside, then renamed into place); returns their paths."""
+    written = []
+    for name, data in ((regenerated.name, regenerated.data),
+                       (regenerated.name.removesuffix(".docx") + ".html",
+                        regenerated.report_html)):
+        target = folder / name
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=f".{name}.", suffix=".writing")
+        try:
+            with os.fdopen(handle, "wb") as stream:
+                stream.write(data)
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        written.append(target)
+    return written[0], written[1]

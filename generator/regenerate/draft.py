@@ -11,6 +11,8 @@ import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 
+import docx
+from docx.opc.exceptions import PackageNotFoundError
 from lxml import etree
 
 from ..errors import DraftError
@@ -78,7 +80,9 @@ def read_draft(data: bytes, name: str) -> Draft:
             custom = infos.get(CUSTOM_PART)
             properties = (package.read(custom) if custom is not None
                           and custom.file_size <= _MAX_PROPERTIES_BYTES else None)
-    except (zipfile.BadZipFile, EOFError, ValueError):
+        docx.Document(io.BytesIO(data))  # a package python-docx reads, parts and all
+    except (zipfile.BadZipFile, EOFError, ValueError, KeyError, etree.XMLSyntaxError,
+            PackageNotFoundError):
         raise DraftError(f"{name} is not a Word document (.docx)", fix) from None
     return Draft(name, data, _provenance(properties))
 
