@@ -14,6 +14,7 @@ from starlette.staticfiles import StaticFiles
 from ..formatting import longdate, money, price, shares
 from .desk import Desk
 from .jobs import Jobs
+from .regenerate import routes as regenerate_routes
 from .routes import routes
 from .security import Guard
 
@@ -38,7 +39,7 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    app = Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"),
+    app = Starlette(routes=[*routes, *regenerate_routes, Mount("/static", StaticFiles(directory=HERE / "static"),
                                            name="static")],
                     middleware=guards)
     app.state.desk = Desk(folder, out, log)
