@@ -19,12 +19,14 @@ import pytest
 from docx.oxml.ns import qn
 from lxml import etree
 from starlette.testclient import TestClient
+from click.testing import Result
 from typer.testing import CliRunner
 
 from generator.build import render_documents
 from generator.cli import app
 from generator.pipeline import prepare
 from generator.regenerate.draft import read_draft
+from generator.regenerate.merge import Merged, merge
 from generator.regenerate.sources import sides
 from generator.web.app import create_app
 from generator.writers import WRITERS
@@ -63,7 +65,7 @@ def deal(tmp_path_factory) -> Path:
     return folder
 
 
-def regenerate(deal: Path, draft: str, *extra: str) -> CliRunner:
+def regenerate(deal: Path, draft: str, *extra: str) -> Result:
     return runner.invoke(app, ["regenerate", str(deal / "deal.yaml"), "--edited",
                                str(deal / "drafts" / draft / "draft.docx"), "--out",
                                str(deal / "out"), *extra], terminal_width=200)
@@ -131,8 +133,41 @@ End Sub
 """
 
 
+# Clauses that appear and go, in a draft whose lawyer added a paragraph and moved one.
+_KEPT = "The Borrower shall pay interest on the principal at eight percent per annum."
+_PRICED = "The Lender may convert the principal at {} per share of Common Stock."
+_GOING = "This clause is in the generated draft and the new terms no longer have it."
+_MOVED = "Notices under this Agreement shall be in writing and delivered by hand."
+_COMING = "A clause the new terms add, which the generated draft did not have."
+_THEIRS = "Counsel added this paragraph after the first one."
+CLAUSES = {
+    "base": [_KEPT, _PRICED.format("$25.51"), _GOING, _MOVED],
+    "ours": [_KEPT, _PRICED.format("$24.00"), _COMING, _MOVED],
+    "theirs": [_MOVED, _KEPT, _THEIRS, _PRICED.format("$25.51"), _GOING],
+    "accepted": [_MOVED, _KEPT, _THEIRS, _PRICED.format("$24.00"), _COMING],
+}
+
+
+def word_file(paragraphs: list[str]) -> bytes:
+    document = docx.Document()
+    for text in paragraphs:
+        document.add_paragraph(text)
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
 @pytest.fixture(scope="module")
-def through_libreoffice(tmp_path_factory, regenerated, ours, deal
+def clauses() -> tuple[bytes, Merged]:
+    """The lawyers' draft of the clauses above, and what the merge makes of it."""
+    theirs = word_file(CLAUSES["theirs"])
+    return theirs, merge(word_file(CLAUSES["base"]), theirs, word_file(CLAUSES["ours"]),
+                         author="dealdocs", date="2026-12-01T00:00:00Z",
+                         properties={"dealdocs.document": "clauses"})
+
+
+@pytest.fixture(scope="module")
+def through_libreoffice(tmp_path_factory, regenerated, ours, deal, clauses
                         ) -> dict[tuple[str, str], str]:
     """The text LibreOffice shows of each file, every tracked change accepted ("accept") or
     rejected ("reject"): the regenerated drafts, the lawyers' drafts, and the new terms'
@@ -148,7 +183,8 @@ def through_libreoffice(tmp_path_factory, regenerated, ours, deal
     files = {**{f"regenerated-{name}": data for name, (_, data) in regenerated.items()},
              **{f"lawyers-{name}": (deal / "drafts" / name / "draft.docx").read_bytes()
                 for name in regenerated},
-             **{f"expected-{name}": data for name, data in ours.items()}}
+             **{f"expected-{name}": data for name, data in ours.items()},
+             "lawyers-clauses": clauses[0], "regenerated-clauses": clauses[1].data}
     jobs = []
     for name, data in files.items():
         (folder / f"{name}.docx").write_bytes(data)
@@ -269,6 +305,17 @@ def test_a_conflict_is_commented_on_the_spot_listed_and_not_overwritten(
     report = (deal / "drafts" / "conflict" / "amendment-1.regenerated.html").read_text(
         encoding="utf-8")
     assert "CONFLICTS" in report and "“$25.50”" in report
+
+
+def test_clauses_that_appear_and_go_land_where_they_belong_around_the_lawyers_edits(
+        clauses, through_libreoffice):
+    def lines(name, mode):
+        return [line.strip("\ufeff") for line in through_libreoffice[(name, mode)].splitlines()
+                if line.strip("\ufeff")]
+    assert lines("regenerated-clauses", "accept") == CLAUSES["accepted"]
+    assert lines("regenerated-clauses", "reject") == CLAUSES["theirs"]
+    assert [(o.kind, o.was, o.now) for o in clauses[1].outcomes] == [
+        ("applied", "$25.51", "$24.00"), ("applied", _GOING, ""), ("applied", "", _COMING)]
 
 
 # --- Bad input. ---

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
 from ..errors import DealdocsError
 from .app import StrictOption, TermSheetArgument, app, out_folder
+
+if TYPE_CHECKING:
+    from ..regenerate.report import Report
 
 
 @app.command(short_help="Bring a negotiated Word draft to the current terms, keeping every "
@@ -62,7 +65,7 @@ def regenerate(
     line(f"{written[0]}: the regenerated draft; {written[1]}: this report")
 
 
-def _print(report) -> None:
+def _print(report: Report) -> None:
     from rich.table import Table
     from rich.text import Text
 

@@ -69,9 +69,9 @@ class Editor:
         if runs:
             runs[-1].getparent().addnext(inserted)
         elif before:
-            before[-1].addnext(inserted)
+            _outside(before[-1]).addnext(inserted)
         elif after:
-            after[0].addprevious(inserted)
+            _outside(after[0]).addprevious(inserted)
         else:
             element.append(inserted)
 
@@ -229,6 +229,14 @@ def _run(text: str, model: etree._Element | None) -> etree._Element:
             element = etree.SubElement(run, qn("w:t"))
             element.text = part
             element.set(qn("xml:space"), "preserve")
+    return run
+
+
+def _outside(run: etree._Element) -> etree._Element:
+    """The run, or the revision of the draft's that holds it: a revision is never put
+    inside another."""
+    while run.getparent() is not None and run.getparent().tag in _REVISION_TAGS:
+        run = run.getparent()
     return run
 
 

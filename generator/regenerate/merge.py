@@ -210,10 +210,9 @@ def _remove(editor: Editor, old: list[WordParagraph], draft: list[WordParagraph]
         was = " | ".join(old[i].text for i in indexes if old[i].key)
         if not found:
             outcomes.append(Outcome(APPLIED, _quote(was), was, "", "the draft had deleted it"))
-        elif whole and len(draft_rows) == 1 and all(
+        elif whole and len(found) == len(indexes) and len(draft_rows) == 1 and all(
                 paragraph.key == old[i].key and paragraph.editable(0, len(paragraph.text))
-                for i, paragraph in zip(indexes, found, strict=False)) and len(found) == len(
-                    indexes):
+                for i, paragraph in zip(indexes, found, strict=True)):
             editor.delete_row(found[0].row)
             outcomes.append(Outcome(APPLIED, _quote(was), was, ""))
         else:
