@@ -16,6 +16,8 @@ from pathlib import Path
 
 import docx
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from docx.oxml.ns import qn
 from lxml import etree
 from starlette.testclient import TestClient
@@ -26,6 +28,7 @@ from generator.build import render_documents
 from generator.cli import app
 from generator.pipeline import prepare
 from generator.regenerate.draft import read_draft
+from generator.regenerate.body import paragraphs
 from generator.regenerate.merge import Merged, merge
 from generator.regenerate.sources import sides
 from generator.web.app import create_app
@@ -316,6 +319,27 @@ def test_clauses_that_appear_and_go_land_where_they_belong_around_the_lawyers_ed
     assert lines("regenerated-clauses", "reject") == CLAUSES["theirs"]
     assert [(o.kind, o.was, o.now) for o in clauses[1].outcomes] == [
         ("applied", "$25.51", "$24.00"), ("applied", _GOING, ""), ("applied", "", _COMING)]
+
+
+_WORDS = st.sampled_from(["the", "Lender", "shall", "pay", "$25.51", "$24.00", "45,734",
+                          "(i)", ",", ".", ";", "Section 8.4", "per share"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(base=st.lists(_WORDS, min_size=1, max_size=12),
+       ours=st.lists(_WORDS, min_size=1, max_size=12))
+def test_any_change_of_words_in_a_paragraph_the_lawyers_left_gives_the_new_words(base, ours):
+    def text(words):
+        return " ".join(words).replace(" ,", ",").replace(" .", ".").replace(" ;", ";")
+    merged = merge(word_file([text(base), _MOVED]), word_file([_KEPT, text(base), _MOVED]),
+                   word_file([text(ours), _MOVED]), author="dealdocs",
+                   date="2026-12-01T00:00:00Z", properties={})
+    body = docx.Document(io.BytesIO(merged.data)).element.body
+    # Read with every revision accepted: what w:ins holds, not what w:del does, and no
+    # paragraph whose mark is deleted.
+    accepted = [p.key for p in paragraphs(body)
+                if p.element.find(f"{qn('w:pPr')}/{qn('w:rPr')}/{qn('w:del')}") is None]
+    assert accepted == [_KEPT, text(ours), _MOVED]
 
 
 # --- Bad input. ---

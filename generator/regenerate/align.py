@@ -3,7 +3,7 @@
 Paragraphs whose text is the same align in order (Word's list numbering is not part of
 the text, so a renumbered clause still aligns); among the rest, a paragraph pairs with the
 most similar one between the same aligned neighbours (between two renderings, as many
-changed paragraphs as there were pair in order), and, where the lawyers moved one, with a
+changed figures as there were pair in order), and, where the lawyers moved one, with a
 very similar one anywhere. Words are compared as the redline compares them: a
 figure such as "$25.51" or "45,734" is one word.
 """
@@ -50,14 +50,15 @@ def pair(old: list[str], new: list[str], *, moves: bool = False,
          in_place: bool = False) -> dict[int, int]:
     """Which paragraph of `new` each paragraph of `old` became (by index; an old paragraph
     without one was deleted), from their texts. `moves`: a paragraph may have moved;
-    `in_place`: as many changed paragraphs between the same neighbours are the same
+    `in_place`: as many changed short paragraphs between the same neighbours are the same
     paragraphs changed (two renderings of one form: a row of figures that all moved)."""
     pairs: dict[int, int] = {}
     matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
     for tag, i1, i2, j1, j2 in matcher.get_opcodes():
         if tag == "equal":
             pairs.update(zip(range(i1, i2), range(j1, j2), strict=True))
-        elif tag == "replace" and in_place and i2 - i1 == j2 - j1:
+        elif tag == "replace" and in_place and i2 - i1 == j2 - j1 and all(
+                len(text) < _MOVE_LENGTH for text in (*old[i1:i2], *new[j1:j2])):
             pairs.update(zip(range(i1, i2), range(j1, j2), strict=True))
         elif tag == "replace":
             next_free = j1

@@ -111,11 +111,15 @@ class Editor:
     def delete_row(self, row: etree._Element) -> None:
         self._mark_row(row, "del")
 
-    def insert_paragraph(self, anchor: etree._Element, source: etree._Element) -> etree._Element:
-        """A copy of `source` (a paragraph of the new document) inserted after `anchor`,
-        which it returns: the place for the next one."""
+    def insert_paragraph(self, anchor: etree._Element, source: etree._Element, *,
+                         before: bool = False) -> etree._Element:
+        """A copy of `source` (a paragraph of the new document) inserted after `anchor` (or
+        before it), which it returns: the place for the next one."""
         paragraph = self._copy(source)
-        anchor.addnext(paragraph)
+        if before:
+            anchor.addprevious(paragraph)
+        else:
+            anchor.addnext(paragraph)
         self._mark_paragraph(paragraph, "ins")
         return paragraph
 

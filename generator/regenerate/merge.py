@@ -93,7 +93,7 @@ def _merge_words(editor: Editor, old: WordParagraph, new: WordParagraph,
         was = old.text[old_words[i1].start:old_words[i2 - 1].end] if i2 > i1 else ""
         now = new.text[new_words[j1].start:new_words[j2 - 1].end] if j2 > j1 else ""
         edit = _place(old_words, new_words, draft_words, to_draft, (i1, i2, j1, j2), new.text,
-                      len(draft.text))
+                      draft.text)
         if edit is not None and draft.editable(edit[0], max(edit[1], edit[0] + 1)):
             edits.append(edit)
             outcomes.append(Outcome(APPLIED, where, was, now))
@@ -113,33 +113,36 @@ def _merge_words(editor: Editor, old: WordParagraph, new: WordParagraph,
 
 
 def _place(old: list[Token], new: list[Token], draft: list[Token], to_draft: dict[int, int],
-           change: tuple[int, int, int, int], new_text: str, length: int
+           change: tuple[int, int, int, int], new_text: str, draft_text: str
            ) -> tuple[int, int, str] | None:
     """Where in the draft's text a change goes, as (start, end, text to put there); None
-    where the draft changed the words it changes (or those around an insertion)."""
+    where the draft changed the words it changes or those on either side of it.
+
+    The change spans the gap between the words kept before and after it, in the draft and
+    in the new text alike, so that the spaces and punctuation come out as the new text has
+    them; white space both have at either end of the span is left as it is."""
     i1, i2, j1, j2 = change
-    if i2 > i1:
-        found = [to_draft.get(i) for i in range(i1, i2)]
-        if None in found or found != list(range(found[0], found[0] + len(found))):
-            return None
-        first, last = draft[found[0]], draft[found[-1]]
-        if j2 > j1:
-            return first.start, last.end, new_text[new[j1].start:new[j2 - 1].end]
-        # Words deleted: with the space after them, or before them at the end.
-        if found[-1] + 1 < len(draft):
-            return first.start, last.after, ""
-        return (draft[found[0] - 1].end if found[0] else first.start), last.end, ""
-    before = to_draft.get(i1 - 1) if i1 else None
-    after = to_draft.get(i1) if i1 < len(old) else None
-    if (i1 and before is None) or (i1 < len(old) and after is None) or (
-            before is not None and after is not None and after != before + 1):
+    before = to_draft.get(i1 - 1) if i1 else -1
+    after = to_draft.get(i2) if i2 < len(old) else len(draft)
+    if before is None or after is None or after - before - 1 != i2 - i1 or any(
+            to_draft.get(i) != before + 1 + (i - i1) for i in range(i1, i2)):
         return None
-    if after is not None:  # the words, and the space after them, before the next word
-        return draft[after].start, draft[after].start, new_text[new[j1].start:new[j2 - 1].after]
-    if before is not None:  # at the end: the space before them, and the words
-        return (draft[before].end, draft[before].end,
-                new_text[new[j1 - 1].end if j1 else new[j1].start:new[j2 - 1].end])
-    return length, length, new_text[new[j1].start:new[j2 - 1].end]
+    start = draft[before].end if before >= 0 else 0
+    end = draft[after].start if after < len(draft) else len(draft_text)
+    text = new_text[new[j1 - 1].end if j1 else 0:new[j2].start if j2 < len(new)
+                    else len(new_text)]
+    was = draft_text[start:end]
+    lead = _shared_space(was, text)
+    trail = _shared_space(was[lead:][::-1], text[lead:][::-1])
+    return start + lead, end - trail, text[lead:len(text) - trail]
+
+
+def _shared_space(a: str, b: str) -> int:
+    """How many white-space characters `a` and `b` both begin with."""
+    count = 0
+    while count < min(len(a), len(b)) and a[count] == b[count] and a[count].isspace():
+        count += 1
+    return count
 
 
 def _region(old: list[Token], draft: list[Token], to_draft: dict[int, int], i1: int, i2: int,
@@ -269,14 +272,20 @@ def _insert(editor: Editor, old: list[WordParagraph], new: list[WordParagraph],
         else:
             if not paragraph.key:
                 continue
-            anchor = cursor
-            if anchor is not None and row is None:
-                anchor = _block(anchor)
-            if anchor is None:
-                outcomes.append(Outcome(NO_PLACE, _quote(text), "", text,
-                                        "no paragraph before it is left in the draft"))
-                continue
-            cursor = editor.insert_paragraph(anchor, paragraph.element)
+            if cursor is not None:
+                cursor = editor.insert_paragraph(
+                    _block(cursor) if row is None else cursor, paragraph.element)
+            else:  # before anything the draft kept: before the first that follows it
+                following = next((draft[to_draft[from_new[k]]].element
+                                  for k in range(j + 1, len(new))
+                                  if from_new.get(k) in to_draft), None)
+                if following is None:
+                    outcomes.append(Outcome(NO_PLACE, _quote(text), "", text,
+                                            "no paragraph around it is left in the draft"))
+                    continue
+                cursor = editor.insert_paragraph(
+                    _block(following) if row is None else following, paragraph.element,
+                    before=True)
         outcomes.append(Outcome(APPLIED, _quote(text), "", text))
     return outcomes
 
