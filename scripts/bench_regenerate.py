@@ -1,9 +1,9 @@
 """How long `dealdocs regenerate` takes (`make bench` runs this after the comparison): the
 bundled deal built (Word only, which keeps its version), its amendment and one note edited
 as a lawyer would (tests/negotiated.py), the terms moved (the price to $24.00, one lender's
-principal), then each draft regenerated: the whole command, and the merge alone (base and
-ours written to Word, aligned and carried into the draft). Prints figures; asserts
-nothing."""
+principal), then each draft regenerated: the whole command (the term sheet checked and
+rendered, or read from the cache), and the regeneration alone (base and ours written to
+Word, aligned and carried into the draft). Prints figures; asserts nothing."""
 
 from __future__ import annotations
 
