@@ -65,6 +65,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench_conversions.py
 	$(BIN)/python scripts/bench_binder.py
 	$(BIN)/python scripts/bench_changes.py
+	$(BIN)/python scripts/bench_regenerate.py
 	$(BIN)/python scripts/bench_signing.py
 	$(BIN)/python scripts/bench_cli.py
 

@@ -59,3 +59,13 @@ class BinderError(DealdocsError):
     def __init__(self, findings: list[Finding]):
         self.findings = findings
         super().__init__("\n".join(f.format() for f in findings))
+
+
+class DraftError(DealdocsError):
+    """A negotiated Word draft that cannot be regenerated: not a Word file, not one dealdocs
+    wrote (and no base named), or a base the deal does not keep."""
+
+    def __init__(self, message: str, fix: str):
+        self.message = message
+        self.fix = fix
+        super().__init__(f"{message}; {fix}")

@@ -83,7 +83,7 @@ def read(name: str, forms: Forms) -> list[RenderedDocument] | None:
                                _MAX_ENTRY_BYTES, folder / file)
         return [RenderedDocument(d["name"], d["title"], d["html"],
                                  dt.date.fromisoformat(d["created"]), d["identifier"], d["kind"],
-                                 forms) for d in json.loads(data)]
+                                 forms, d["deal"]) for d in json.loads(data)]
     except (OSError, readback.Refused, ValueError, KeyError, TypeError):
         return None
 
@@ -95,7 +95,7 @@ def write(name: str, documents: list[RenderedDocument]) -> None:
         return
     data = gzip.compress(json.dumps(
         [{"name": d.name, "title": d.title, "html": d.html, "created": d.created.isoformat(),
-          "identifier": d.identifier, "kind": d.kind} for d in documents]).encode(), mtime=0)
+          "identifier": d.identifier, "kind": d.kind, "deal": d.deal} for d in documents]).encode(), mtime=0)
     try:
         handle, temporary = tempfile.mkstemp(dir=folder, prefix=".", suffix=".writing")
     except OSError:

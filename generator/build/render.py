@@ -48,7 +48,8 @@ def render_jobs(deal: Deal, jobs: Iterable[DocumentJob], *, identified: bool = T
         if identified:
             html = mark(html, deal.deal.id, job.name)
         rendered.append(RenderedDocument(job.name, job.title, html, deal.deal.date,
-                                         job.identifier, job.kind.name, job.forms))
+                                         job.identifier, job.kind.name, job.forms,
+                                         deal.deal.id))
     if findings:
         raise RenderError(findings)
     return rendered

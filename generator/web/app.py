@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from ..formatting import longdate, money, price, shares
 from .desk import Desk
 from .jobs import Jobs
-from . import signatures
+from . import regenerate, signatures
 from .routes import routes
 from .security import Guard
 
@@ -39,8 +39,9 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    app = Starlette(routes=[*routes, *signatures.routes, Mount("/static", StaticFiles(directory=HERE / "static"),
-                                           name="static")],
+    pages = [*routes, *signatures.routes, *regenerate.routes]
+    app = Starlette(routes=[*pages, Mount("/static", StaticFiles(directory=HERE / "static"),
+                                          name="static")],
                     middleware=guards)
     app.state.desk = Desk(folder, out, log)
     app.state.jobs = Jobs()

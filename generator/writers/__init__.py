@@ -36,6 +36,7 @@ class RenderedDocument:
     identifier: str  # stable id of deal and document, e.g. "acme-2006-04-28/note-omicron-1"
     kind: str  # the registry's name for what it is: "amendment", "note", ...
     forms: Forms = BUNDLED_FORMS  # whose print stylesheet and house style it is written in
+    deal: str = ""  # the deal's id, which a Word file records (a redline or report: none)
 
 
 class Writer(Protocol):

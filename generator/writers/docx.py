@@ -36,7 +36,7 @@ from ..numbering import STYLES
 from ..forms import HOUSE_STYLE
 from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
-from .docx_package import reproducible_zip, stamp_core_properties
+from .docx_package import made_from, reproducible_zip, stamp_core_properties
 from .docx_pictures import anchor_page_id
 from .docx_revisions import KINDS, Revisions
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
@@ -546,4 +546,6 @@ class DocxWriter:
                               doc.identifier, _meta(root, "author"), _meta(root, "description"))
         out = io.BytesIO()
         template.save(out)
-        return reproducible_zip(out.getvalue())
+        # What it was made from, so that an edited copy finds its base among the deal's
+        # kept versions (dealdocs regenerate).
+        return reproducible_zip(out.getvalue(), made_from(doc))
