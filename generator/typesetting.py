@@ -110,6 +110,14 @@ def _words(text: str) -> list[str]:
     return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, "\u0001").split()
 
 
+def refit_columns(table: HtmlElement) -> None:
+    """Set a table's column widths again, from what it holds now (a redline's table holds
+    the deleted figures beside the new ones)."""
+    for colgroup in table.findall("colgroup"):
+        table.remove(colgroup)
+    _set_column_widths(table)
+
+
 def _set_column_widths(table: HtmlElement) -> None:
     """Give each column its longest unbreakable word at least, and share what is left
     among the columns whose body text would otherwise wrap, in proportion to how much

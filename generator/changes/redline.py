@@ -22,6 +22,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from ..pageid import unmark
+from ..typesetting import refit_columns
 
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
@@ -87,6 +88,9 @@ def redline(old_html: str, new_html: str, heading: list[str], *, author: str = "
             anchor = new.element
         elif old is not None:
             anchor = _put_back(old.element, anchor, new_root)
+    for table in new_root.iter("table"):
+        if next(table.iter("ins", "del"), None) is not None:
+            refit_columns(table)  # a changed figure stands beside the one it replaces
     article = new_root.find(".//article")
     for position, line in enumerate(heading):
         note = lxml.html.Element("p", {"class": "center"})
@@ -201,12 +205,15 @@ def _pair_changed(old: list[Block], new: list[Block]) -> list[tuple[Block | None
 
 # Inline elements kept around the words they hold: what they look like (bold, underline, a
 # clause's heading) or what they are to the writers (a clause's number, which Word numbers
-# itself; a figure set flush right). A reference or a defined term becomes its text.
+# itself; a figure set flush right; a reference, which Word makes a REF field to its clause).
+# A defined term becomes its text.
 _KEPT = frozenset({("b", ""), ("i", ""), ("u", ""), ("u", "clause-heading"), ("span", "num"),
-                   ("span", "right")})
+                   ("span", "right"), ("a", "xref")})
 _BLANK = ("span", "blank")
 
-Wrappers = tuple[tuple[str, str], ...]
+Wrapper = tuple[str, ...]
+"""(tag, class), and for a reference its href: what an element is, to make it again."""
+Wrappers = tuple[Wrapper, ...]
 
 
 @dataclass(frozen=True)
@@ -238,7 +245,8 @@ def _runs(element: HtmlElement, wrappers: Wrappers) -> Iterator[tuple[str | None
             if key == _BLANK:
                 yield None, wrappers
             else:
-                yield from _runs(child, wrappers + ((key,) if key in _KEPT else ()))
+                kept = (*key, child.get("href", "")) if key == ("a", "xref") else key
+                yield from _runs(child, wrappers + ((kept,) if key in _KEPT else ()))
         yield child.tail or "", wrappers
 
 
@@ -291,14 +299,14 @@ def _mark_all(element: HtmlElement, change: str) -> None:
 def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None]]) -> None:
     """The element's content made anew from marked tokens. Tokens in the same wrappers share
     one element of each (a figure flush right stays one flush-right part, however much of
-    it changed); a change is innermost, around the text or the blank it marks."""
+    it changed); a change is innermost, around the text or the blank it marks. The space
+    after a word is inside a wrapper or a change only where the next word is too, so that
+    no underline or strike runs on past the last word it belongs to."""
     for child in list(element):
         element.remove(child)
     element.text = None
-    opened: list[tuple[tuple[str, str], HtmlElement]] = []  # the wrappers the last token used
-    for token, change in marked:
-        blank = token.wrappers[-1:] == (_BLANK,)
-        wrappers = token.wrappers[:-1] if blank else token.wrappers
+    opened: list[tuple[Wrapper, HtmlElement]] = []  # the wrappers the last piece used
+    for text, wrappers, change, blank in _pieces(marked):
         shared = 0
         while (shared < min(len(opened), len(wrappers))
                and opened[shared][0] == wrappers[shared]):
@@ -318,18 +326,46 @@ def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None
                 node = marker
             parent.append(node)
         elif change is None:
-            _append_text(parent, token.text)
+            _append_text(parent, text)
         else:
             last = parent[-1] if len(parent) else None
             if last is None or last.tag != change or len(last) or last.tail:
                 last = lxml.html.Element(change)
                 parent.append(last)
-            last.text = (last.text or "") + token.text
+            last.text = (last.text or "") + text
 
 
-def _wrapper(key: tuple[str, str]) -> HtmlElement:
-    tag, cls = key
-    return lxml.html.Element(tag, {"class": cls} if cls else {})
+def _pieces(marked: list[tuple[_Token, str | None]]
+            ) -> Iterator[tuple[str, Wrappers, str | None, bool]]:
+    """(text, wrappers, change, is a blank) for each word or blank, then for the space after
+    it: in the wrappers it shares with the next word, changed only if that word is
+    changed the same way."""
+    for index, (token, change) in enumerate(marked):
+        blank = token.wrappers[-1:] == (_BLANK,)
+        wrappers = token.wrappers[:-1] if blank else token.wrappers
+        word = "" if blank else token.text.rstrip(" ")
+        if word or blank:
+            yield word, wrappers, change, blank
+        space = token.text[len(word):] if not blank else token.text
+        if not space:
+            continue
+        following = marked[index + 1] if index + 1 < len(marked) else None
+        if following is None:
+            yield space, (), None, False
+            continue
+        after, after_change = following
+        after_wrappers = after.wrappers[:-1] if after.wrappers[-1:] == (_BLANK,) else after.wrappers
+        shared = 0
+        while (shared < min(len(wrappers), len(after_wrappers))
+               and wrappers[shared] == after_wrappers[shared]):
+            shared += 1
+        yield space, wrappers[:shared], change if after_change == change else None, False
+
+
+def _wrapper(key: Wrapper) -> HtmlElement:
+    tag, cls, *href = key
+    return lxml.html.Element(tag, {**({"class": cls} if cls else {}),
+                                   **({"href": href[0]} if href else {})})
 
 
 def _append_text(element: HtmlElement, text: str) -> None:

@@ -352,9 +352,10 @@ class _BodyBuilder:
                 if kind in span.formatting:
                     self.revisions.wrap(runs, kind)
 
-    def reference(self, link: etree._Element) -> tuple[tuple[str, str], ...]:
-        """The REF fields of a reference: one per clause whose number it shows ("8.4";
-        "5", "(b)", "(iii)"), each with that clause's number as its text until updated."""
+    def reference(self, link: etree._Element, text: str) -> tuple[tuple[str, str], ...]:
+        """The REF fields of a reference that reads `text`: one per clause whose number it
+        shows ("8.4"; "5", "(b)", "(iii)"), each with that clause's number as its text until
+        updated."""
         label = (link.get("href") or "").removeprefix("#")
         target = next((c for c in self.clauses if c.get("id") == label), None)
         if target is None:
@@ -367,8 +368,8 @@ class _BodyBuilder:
         fields = tuple((self.clauses[c].bookmark, self.clauses[c].number.rstrip("."))
                        for c in parts)
         shown = "".join(number for _, number in fields)
-        if shown != "".join(link.itertext()):
-            raise _Vocabulary(link, f"reads {''.join(link.itertext())!r} where the clauses' "
+        if shown != text:
+            raise _Vocabulary(link, f"reads {text!r} where the clauses' "
                                     f"numbers make {shown!r}")
         return fields
 
@@ -398,7 +399,8 @@ def _spans(element: etree._Element, formatting: frozenset[str],
             elif key == _NUMBER:
                 pass  # Word's list numbering shows it
             elif key == _XREF:
-                yield _Span("".join(child.itertext()), formatting, builder.reference(child))
+                text, change = _reference_text(child)
+                yield _Span(text, formatting | change, builder.reference(child, text))
             elif key == _RIGHT and _key(element) == ("p", "spread"):
                 yield _Span("", formatting, tab=True)
                 yield from _spans(child, formatting, builder)
@@ -409,6 +411,26 @@ def _spans(element: etree._Element, formatting: frozenset[str],
             else:
                 raise _Vocabulary(child, "not in the HTML vocabulary (templates/README.md)")
         yield _Span(child.tail or "", formatting)
+
+
+def _reference_text(link: etree._Element) -> tuple[str, frozenset[str]]:
+    """What a reference reads, and the revision it is: a redline's reference inserted or
+    deleted whole is one; one whose number changed reads the new number, unmarked, since
+    Word's REF field shows the clause's number as Word's list numbering gives it."""
+    parts: dict[str, str] = {"ins": "", "del": "", "": ""}
+
+    def walk(element: etree._Element, kind: str) -> None:
+        parts[kind] += element.text or ""
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, child.tag if child.tag in KINDS else kind)
+            parts[kind] += child.tail or ""
+
+    walk(link, "")
+    for kind in KINDS:
+        if parts[kind] and not parts[""] and not any(parts[k] for k in KINDS if k != kind):
+            return parts[kind], frozenset({kind})
+    return parts[""] + parts["ins"], frozenset()
 
 
 def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
