@@ -141,7 +141,7 @@ def test_render_keeps_a_version_only_when_something_changed(deal):
     assert "kept as version 2" in result.output
     index = json.loads((folder / "index.json").read_text())
     assert index["versions"][1]["summary"].startswith(
-        "closings[third].notes.conversion_price 25.51 -> 24.00, closings[fourth]")
+        "Third Closing, conversion price 25.51 -> 24.00, Fourth Closing")
     # Only what changed is stored again: the term sheet, the changed documents, the manifest.
     changed = sum(1 for a, b in zip(index["versions"][0]["documents"],
                                     index["versions"][1]["documents"]) if a["html"] != b["html"])
