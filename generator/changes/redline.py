@@ -22,7 +22,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from ..pageid import unmark
-from ..typesetting import refit_columns
+from ..typesetting import ZERO_WIDTH_SPACE, refit_columns
 
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
@@ -210,6 +210,7 @@ def _pair_changed(old: list[Block], new: list[Block]) -> list[tuple[Block | None
 _KEPT = frozenset({("b", ""), ("i", ""), ("u", ""), ("u", "clause-heading"), ("span", "num"),
                    ("span", "right"), ("a", "xref")})
 _BLANK = ("span", "blank")
+_PAGE_BREAK = ("div", "page-break")
 
 Wrapper = tuple[str, ...]
 """(tag, class), and for a reference its href: what an element is, to make it again."""
@@ -344,22 +345,30 @@ def _pieces(marked: list[tuple[_Token, str | None]]
         blank = token.wrappers[-1:] == (_BLANK,)
         wrappers = token.wrappers[:-1] if blank else token.wrappers
         word = "" if blank else token.text.rstrip(" ")
+        space = token.text[len(word):] if not blank else token.text
+        following = marked[index + 1] if index + 1 < len(marked) else None
+        if change == "del" and not space and following is not None and following[1] == "ins":
+            # "$25.51" struck, "$24.00" inserted: a line may break between the two (a
+            # narrow table cell stacks them) rather than inside either; rejecting every
+            # change leaves the break opportunity, which shows nothing.
+            word += ZERO_WIDTH_SPACE
         if word or blank:
             yield word, wrappers, change, blank
-        space = token.text[len(word):] if not blank else token.text
         if not space:
             continue
-        following = marked[index + 1] if index + 1 < len(marked) else None
         if following is None:
             yield space, (), None, False
             continue
         after, after_change = following
-        after_wrappers = after.wrappers[:-1] if after.wrappers[-1:] == (_BLANK,) else after.wrappers
+        after_blank = after.wrappers[-1:] == (_BLANK,)
+        after_wrappers = after.wrappers[:-1] if after_blank else after.wrappers
         shared = 0
         while (shared < min(len(wrappers), len(after_wrappers))
                and wrappers[shared] == after_wrappers[shared]):
             shared += 1
-        yield space, wrappers[:shared], change if after_change == change else None, False
+        # A blank has a change mark of its own: the space before it ends the words' mark.
+        same = after_change == change and not after_blank
+        yield space, wrappers[:shared], change if same else None, False
 
 
 def _wrapper(key: Wrapper) -> HtmlElement:
@@ -377,18 +386,50 @@ def _append_text(element: HtmlElement, text: str) -> None:
 
 def _put_back(old: HtmlElement, anchor: HtmlElement | None, root: HtmlElement) -> HtmlElement:
     """Insert a deleted block, marked deleted, after the last block placed; a row goes
-    among rows and a paragraph among paragraphs."""
+    among rows and a paragraph among paragraphs, in a container like the one it stood in
+    (a deleted lender's signature block is a signature block again, not more lines of the
+    one before it), after the page break that stood before it."""
     copied = copy.deepcopy(old)
     copied.tail = None
     _mark_all(copied, "del")
     if anchor is not None and (anchor.tag == "tr") == (copied.tag == "tr"):
-        anchor.addnext(copied)
+        _place_after(anchor, copied, old)
     elif copied.tag == "tr":
         body = next(iter(root.iter("tbody")), None)
         (body if body is not None else root.find(".//article")).append(copied)
     elif anchor is not None:
         table = next(anchor.iterancestors("table"))
-        table.addnext(copied)
+        _place_after(table, copied, old)
     else:
         root.find(".//article").insert(0, copied)
     return copied
+
+
+def _place_after(anchor: HtmlElement, copied: HtmlElement, old: HtmlElement) -> None:
+    """Put `copied` (the deleted `old`) after `anchor`, or after the ancestor of `anchor`
+    that stands in the container `old` stood in (a clause, a signature block: the same
+    element, by its id); where the new document has no such container, in one made like it
+    (its attributes, none of its content), placed by the same rule: a deleted clause is a
+    clause again, numbered at its level, its number and text struck."""
+    parent = old.getparent()
+    place = next((a for a in [anchor, *anchor.iterancestors()]
+                  if _same(a.getparent(), parent)), None)
+    if place is not None:
+        place.addnext(copied)
+    else:
+        made = lxml.html.Element(parent.tag, dict(parent.attrib))
+        _place_after(anchor, made, parent)
+        made.append(copied)
+    before = old.getprevious()
+    if before is not None and _kind(before) == _PAGE_BREAK:
+        (copied if copied.getprevious() is not None else copied.getparent()).addprevious(
+            copy.deepcopy(before))
+
+
+def _same(element: HtmlElement | None, other: HtmlElement) -> bool:
+    return element is not None and (_kind(element), element.get("id")) == (
+        _kind(other), other.get("id"))
+
+
+def _kind(element: HtmlElement) -> tuple[str, str]:
+    return element.tag, element.get("class", "")

@@ -38,7 +38,7 @@ from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
 from .docx_package import reproducible_zip, stamp_core_properties
 from .docx_pictures import anchor_page_id
-from .docx_revisions import KINDS, Revisions
+from .docx_revisions import KINDS, Revisions, whole_revision
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
                           clause_style, number_paragraph, reference_field_runs, restart_list,
                           finish_sections, section_properties)
@@ -212,7 +212,10 @@ class _BodyBuilder:
         """End the Word section before `element`, which starts a new one."""
         body = self.document.element.body
         last = next((child for child in reversed(body) if child.tag != qn("w:sectPr")), None)
-        if last is None or last.tag != qn("w:p"):
+        # A paragraph a redline inserts whole cannot hold the section break: rejecting it
+        # would leave the break behind, on a page of its own (one deleted whole holds it,
+        # its mark not tracked: see Revisions.mark_whole_blocks).
+        if last is None or last.tag != qn("w:p") or whole_revision(last) == "ins":
             last = self.document.add_paragraph(style="Normal")._p  # holds the section break
         ending = self.sections[-1]
         template = body.find(qn("w:sectPr"))
@@ -414,23 +417,30 @@ def _spans(element: etree._Element, formatting: frozenset[str],
 
 
 def _reference_text(link: etree._Element) -> tuple[str, frozenset[str]]:
-    """What a reference reads, and the revision it is: a redline's reference inserted or
-    deleted whole is one; one whose number changed reads the new number, unmarked, since
-    Word's REF field shows the clause's number as Word's list numbering gives it."""
-    parts: dict[str, str] = {"ins": "", "del": "", "": ""}
+    """What a reference (or a clause's number) reads, and the revision it is: a redline's
+    reference inserted or deleted whole is one; one whose number changed reads the new
+    number, unmarked, since Word's REF field shows the clause's number as Word's list
+    numbering gives it."""
+    kinds: set[str] = set()
+    shown: list[str] = []  # the text but what is deleted, in order
+    deleted: list[str] = []
+
+    def add(text: str | None, kind: str) -> None:
+        if text:
+            kinds.add(kind)
+            (deleted if kind == "del" else shown).append(text)
 
     def walk(element: etree._Element, kind: str) -> None:
-        parts[kind] += element.text or ""
+        add(element.text, kind)
         for child in element:
             if isinstance(child.tag, str):
                 walk(child, child.tag if child.tag in KINDS else kind)
-            parts[kind] += child.tail or ""
+            add(child.tail, kind)
 
     walk(link, "")
-    for kind in KINDS:
-        if parts[kind] and not parts[""] and not any(parts[k] for k in KINDS if k != kind):
-            return parts[kind], frozenset({kind})
-    return parts[""] + parts["ins"], frozenset()
+    if kinds == {"del"}:
+        return "".join(deleted), frozenset({"del"})
+    return "".join(shown), frozenset({"ins"}) if kinds == {"ins"} else frozenset()
 
 
 def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
@@ -448,8 +458,9 @@ def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
         if name in used:
             raise _Vocabulary(section, f"two clauses would have the bookmark {name!r}")
         used.add(name)
-        clauses[section] = _Clause(name, (number.text or "") if number is not None else "",
-                                   depth, parent)
+        # A redline's renumbered clause: its new number (Word's list numbering shows it).
+        clauses[section] = _Clause(name, _reference_text(number)[0] if number is not None
+                                   else "", depth, parent)
     return clauses
 
 
