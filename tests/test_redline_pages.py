@@ -292,3 +292,36 @@ def test_a_whole_deleted_numbered_paragraph_has_its_mark_deleted(renderings):  #
     assert numbered_deleted
     for paragraph in numbered_deleted:
         assert paragraph.find(f".//{qn('w:t')}") is None
+
+
+# --- The change report. ---
+
+
+def test_the_report_names_terms_as_the_lawyer_knows_them(tmp_path):
+    """Labels, not YAML paths; a stated figure left to dealdocs is "no longer stated (now
+    derived)", not a figure gone; the price among the figures; term sheets named relative to
+    the new one's folder, in the terminal and in the report."""
+    from typer.testing import CliRunner
+
+    from generator.cli import app
+    from generator.textextract import text_of_html
+    from tests.test_changes import OLD
+    from tests.test_diff import DERIVED_PRICE
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    old.write_text(OLD, encoding="utf-8")
+    new.write_text(DERIVED_PRICE, encoding="utf-8")
+    result = CliRunner().invoke(app, ["diff", str(old), str(new), "--format", "html",
+                                      "--out", str(tmp_path / "out")],
+                                catch_exceptions=False, env={"COLUMNS": "400"})
+    assert result.exit_code == 0, result.output
+    report = (tmp_path / "out/zoltek-amendment-1/changes/report.html").read_bytes()
+    # The terminal's report: after the term sheets' findings, before the folder written.
+    printed = result.output[result.output.index("Changes to"):].rsplit("\n", 2)[0]
+    for text in (" ".join(printed.replace("│", " ").split()),
+                 " ".join(text_of_html(report).split())):
+        assert "Third Closing, conversion price 25.51 24.00 old.yaml:" in text
+        assert ("Schedule A, Omicron Master Trust, warrant shares, Third Closing 100,615 "
+                "no longer stated (now derived)") in text
+        assert "April Notes I: conversion price $25.51 $24.00" in text
+        for wrong in ("closings[", "schedule_a[", "(none)", str(tmp_path)):
+            assert wrong not in text
