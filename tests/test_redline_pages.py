@@ -8,7 +8,6 @@ import datetime as dt
 import io
 import shutil
 import subprocess
-from pathlib import Path
 
 import docx
 import pypdfium2
@@ -17,7 +16,7 @@ from docx.oxml.ns import qn
 
 from generator.changes.redline import redline
 from generator.writers import WRITERS, RenderedDocument
-from tests.test_changes import renderings  # noqa: F401  (the fixture)
+from tests.test_changes import renderings  # noqa: F401,F811  (the fixture)
 
 SCALE = 12  # pixels per point where a page is looked at: a double underline's two lines
 CHANGED_SHARES = [("45,734", "48,612"), ("100,615", "106,945"), ("274,406", "291,670"),

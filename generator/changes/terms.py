@@ -138,8 +138,8 @@ def _terms(value: Any, names: dict[str, str], lists: dict[str, Label], path: str
                     bool(label) and field.description is None and isinstance(item, BaseModel))
             yield from _terms(item, names, lists, f"{path}.{key}" if path else key,
                               index_path + (key,), label + (part,),
-                              derived or DERIVED.items() <= (field.json_schema_extra or {}
-                                                             ).items())
+                              derived or (isinstance(field.json_schema_extra, dict)
+                                          and DERIVED.items() <= field.json_schema_extra.items()))
     elif isinstance(value, dict):
         for key, item in value.items():
             yield from _terms(item, names, lists, f"{path}.{key}", index_path + (key,),
@@ -152,10 +152,11 @@ def _terms(value: Any, names: dict[str, str], lists: dict[str, Label], path: str
             entry = f"{path}[{identity}]"
             lists[entry] = label
             own = _name_of(item)
-            part = (own,) if own else (*label, (names.get(identity, identity), False))
-            yield from _terms(item, names, lists, entry, index_path + (index,),
-                              tuple((text, False) if isinstance(text, str) else text
-                                    for text in part), derived)
+            # An entry with a name is called by it ("Third Closing" for the list's "closings");
+            # one without, by the list and what its id names ("Schedule A, Omicron ...").
+            inside = ((*label[:-1], (own, False)) if own
+                      else (*label, (names.get(identity, identity), False)))
+            yield from _terms(item, names, lists, entry, index_path + (index,), inside, derived)
     else:
         yield path, _Term(_shown(value), index_path, label, derived)
 
