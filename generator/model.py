@@ -15,6 +15,11 @@ from .values import (ClosingId, Count, Coverage, Date, Email, Exhibit, Flag, Ide
                      MonthDay, Name, PerSharePrice, Rate, Shares, Text, TimeOfDay)
 
 
+DERIVED = {"derived": True}
+"""The `json_schema_extra` of a figure a term sheet may state (as a source document does) and
+dealdocs otherwise derives: left out, it is derived, not gone."""
+
+
 class Model(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, use_attribute_docstrings=True,
                               populate_by_name=True)
@@ -388,7 +393,7 @@ class ScheduleARow(Model):
     percent: dict[Identifier, Coverage] = {}
     """Instead of `principal`: this lender's percentage of each closing's aggregate principal,
     split exactly by the largest-remainder method."""
-    warrant_shares: dict[Identifier, Shares] = {}
+    warrant_shares: dict[Identifier, Shares] = Field({}, json_schema_extra=DERIVED)
     """Warrant shares per closing id as stated; checked against the derived figure."""
 
 
@@ -531,7 +536,7 @@ class TermSheet(Model):
     collective_names: CollectiveNames = CollectiveNames()
     note_terms: NoteTerms | None = None
     schedule_a: list[ScheduleARow] = Field(min_length=1)
-    schedule_a_totals: StatedTotals | None = None
+    schedule_a_totals: StatedTotals | None = Field(None, json_schema_extra=DERIVED)
     assignments: list[Assignment] = []
     termination: Termination | None = None
     fee_reimbursements: list[FeeReimbursement] = []

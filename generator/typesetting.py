@@ -20,6 +20,7 @@ from lxml.html import HtmlElement
 
 NO_BREAK_SPACE = "\u00a0"
 WORD_JOINER = "\u2060"
+ZERO_WIDTH_SPACE = "\u200b"  # where a line may break between two words with no space
 
 # Each pattern's group 1 is the one character to replace; the rest is context.
 _LABEL_WORDS = (r"Sections?|Schedules?|Exhibits?|Articles?|Recitals?|Annex|Clause|No\.|Nos\.|"
@@ -107,7 +108,16 @@ _TABLE_CHARACTERS = 90.0
 
 
 def _words(text: str) -> list[str]:
-    return text.replace(WORD_JOINER, "").replace(NO_BREAK_SPACE, "\u0001").split()
+    return (text.replace(WORD_JOINER, "").replace(ZERO_WIDTH_SPACE, " ")
+            .replace(NO_BREAK_SPACE, "\u0001").split())
+
+
+def refit_columns(table: HtmlElement) -> None:
+    """Set a table's column widths again, from what it holds now (a redline's table holds
+    the deleted figures beside the new ones)."""
+    for colgroup in table.findall("colgroup"):
+        table.remove(colgroup)
+    _set_column_widths(table)
 
 
 def _set_column_widths(table: HtmlElement) -> None:

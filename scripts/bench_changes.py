@@ -27,7 +27,7 @@ def snapshot(label: str, text: str) -> Snapshot:
     loaded = parse_term_sheet(text, label)
     deal = derive(loaded.sheet)
     return Snapshot(label, dt.datetime(2026, 12, 1, tzinfo=dt.UTC), loaded, deal,
-                    {d.name: d for d in render_documents(deal)})
+                    {d.name: d for d in render_documents(deal)}, deal.forms.digests(fonts=False))
 
 
 def timed(action):

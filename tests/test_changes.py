@@ -57,9 +57,11 @@ def test_a_changed_price_is_one_term_change_per_closing_with_both_lines():
 
 def test_a_removed_lender_is_one_change_per_entry_not_one_per_value():
     changes = term_changes(parse_term_sheet(OLD), parse_term_sheet(LENDER_GONE))
-    assert [(c.kind, c.path, c.old) for c in changes] == [
-        ("removed", "lenders[midsummer]", "Midsummer Investment Ltd."),
-        ("removed", "schedule_a[midsummer]", "midsummer")]
+    assert [(c.kind, c.path, c.label, c.old, c.now) for c in changes] == [
+        ("removed", "lenders[midsummer]", "Lenders", "Midsummer Investment Ltd.",
+         "removed from the deal"),
+        ("removed", "schedule_a[midsummer]", "Schedule A", "Midsummer Investment Ltd.",
+         "removed from the deal")]
 
 
 def test_the_same_amount_written_another_way_is_no_change():
@@ -73,7 +75,9 @@ def test_a_price_change_moves_every_lenders_warrant_shares_and_the_totals():
     assert moved["Schedule A, Omicron Master Trust: April Warrants I warrant shares"] == (
         "100,615", "106,945")  # 35% of $7,333,333 / $24.00, rounded up
     assert moved["Schedule A, Total: April Warrants I warrant shares"] == ("274,406", "291,670")
-    assert len(moved) == 6 * 2 + 2  # each lender's warrant shares in two closings, two totals
+    assert moved["April Notes I: conversion price"] == ("$25.51", "$24.00")
+    # Each lender's warrant shares in two closings, two totals, two prices.
+    assert len(moved) == 6 * 2 + 2 + 2
 
 
 def test_a_removed_lender_takes_its_figures_and_notes_with_it():
@@ -133,8 +137,9 @@ def test_accepting_every_change_gives_the_new_text_and_rejecting_the_old(renderi
 def test_a_price_is_replaced_as_a_whole_figure(renderings):
     marked = redline(renderings["old"]["amendment-1"], renderings["price"]["amendment-1"], [])
     root = lxml.html.document_fromstring(marked)
+    # Each struck price ends in a zero-width space: a line may break before the new one.
     assert [" ".join(d.text_content().split()) for d in root.iter("del")][:2] == [
-        "$25.51", "$25.51"]
+        "$25.51\u200b", "$25.51\u200b"]
     assert [" ".join(i.text_content().split()) for i in root.iter("ins")][:2] == [
         "$24.00", "$24.00"]
 
@@ -150,7 +155,7 @@ def test_a_renumbered_clause_is_a_change_to_its_number_only(renderings):
     marked = redline(renderings["old"]["amendment-1"], new, [])
     root = lxml.html.document_fromstring(marked)
     closing = next(p for p in root.iter("p") if "Third Closing. Subject to" in p.text_content())
-    assert [d.text_content().strip() for d in closing.iter("del")] == ["2"]
+    assert [d.text_content().strip() for d in closing.iter("del")] == ["2\u200b"]
     assert [i.text_content().strip() for i in closing.iter("ins")] == ["3"]
 
 
@@ -174,7 +179,7 @@ def test_the_report_lists_terms_figures_changed_and_unaffected_documents():
         report.unaffected)
     text = " ".join(text_of_html(report_document(report, "z", dt.date(2026, 12, 1)).html)
                     .split())
-    assert "lenders[midsummer] Midsummer Investment Ltd. (none) old.yaml:" in text
+    assert "Lenders Midsummer Investment Ltd. removed from the deal old.yaml:" in text
     assert "Conversion Notice, Note No. B1-06 No longer part of the deal" in text
 
 

@@ -1,13 +1,14 @@
-"""The figures derived from the terms that moved: Schedule A (each lender's principal and
-warrant shares, the totals), each note (its number, principal in figures and words, dates)
-and the amounts the documents write in words."""
+"""The figures derived from the terms that moved: each closing's conversion price (the term
+the others follow from, so that the figures read on their own), Schedule A (each lender's
+principal and warrant shares, the totals), each note (its number, principal in figures and
+words, dates) and the amounts the documents write in words."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 from ..deal import Deal
-from ..formatting import longdate, money, money_words, shares
+from ..formatting import longdate, money, money_words, price, shares
 
 
 @dataclass(frozen=True)
@@ -16,6 +17,15 @@ class FigureChange:
     """What the figure is, in words: "Schedule A, Omicron Master Trust: April Warrants I"."""
     old: str | None
     new: str | None
+
+    @property
+    def was(self) -> str:
+        """A figure that is new came with what it belongs to (a lender, a note, a closing)."""
+        return self.old if self.old is not None else "not in the deal"
+
+    @property
+    def now(self) -> str:
+        return self.new if self.new is not None else "no longer in the deal"
 
 
 def figure_changes(old: Deal, new: Deal) -> list[FigureChange]:
@@ -31,6 +41,8 @@ def figures(deal: Deal) -> dict[str, str]:
     found: dict[str, str] = {}
     schedule = deal.schedule_a
     closings = {closing.id: closing for closing in deal.closings}
+    for closing in deal.closings:
+        found[f"{closing.notes.name}: conversion price"] = price(closing.notes.conversion_price)
     for row in schedule.rows:
         who = f"Schedule A, {row.lender.legal_name}"
         if row.additional_warrants is not None:

@@ -15,7 +15,8 @@ from ..writers import FORMATS, RenderedDocument
 from .redline import redline
 from .report import ChangeReport, Snapshot, report_document
 
-LEGEND = "Inserted text is underlined; deleted text is struck through."
+LEGEND = ("Inserted text is double-underlined in blue, deleted text struck through in red; "
+          "the Word file holds them as tracked changes.")
 
 
 def change_documents(report: ChangeReport, old: Snapshot, new: Snapshot, deal_id: str,

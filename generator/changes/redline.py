@@ -22,6 +22,7 @@ import lxml.html
 from lxml.html import HtmlElement
 
 from ..pageid import unmark
+from ..typesetting import ZERO_WIDTH_SPACE, refit_columns
 
 _BLOCK_TAGS = frozenset({"p", "h1", "h2", "tr"})
 _WHITESPACE = re.compile(r"[ \t\n\r\f]+")
@@ -87,6 +88,9 @@ def redline(old_html: str, new_html: str, heading: list[str], *, author: str = "
             anchor = new.element
         elif old is not None:
             anchor = _put_back(old.element, anchor, new_root)
+    for table in new_root.iter("table"):
+        if next(table.iter("ins", "del"), None) is not None:
+            refit_columns(table)  # a changed figure stands beside the one it replaces
     article = new_root.find(".//article")
     for position, line in enumerate(heading):
         note = lxml.html.Element("p", {"class": "center"})
@@ -201,12 +205,16 @@ def _pair_changed(old: list[Block], new: list[Block]) -> list[tuple[Block | None
 
 # Inline elements kept around the words they hold: what they look like (bold, underline, a
 # clause's heading) or what they are to the writers (a clause's number, which Word numbers
-# itself; a figure set flush right). A reference or a defined term becomes its text.
+# itself; a figure set flush right; a reference, which Word makes a REF field to its clause).
+# A defined term becomes its text.
 _KEPT = frozenset({("b", ""), ("i", ""), ("u", ""), ("u", "clause-heading"), ("span", "num"),
-                   ("span", "right")})
+                   ("span", "right"), ("a", "xref")})
 _BLANK = ("span", "blank")
+_PAGE_BREAK = ("div", "page-break")
 
-Wrappers = tuple[tuple[str, str], ...]
+Wrapper = tuple[str, ...]
+"""(tag, class), and for a reference its href: what an element is, to make it again."""
+Wrappers = tuple[Wrapper, ...]
 
 
 @dataclass(frozen=True)
@@ -238,7 +246,8 @@ def _runs(element: HtmlElement, wrappers: Wrappers) -> Iterator[tuple[str | None
             if key == _BLANK:
                 yield None, wrappers
             else:
-                yield from _runs(child, wrappers + ((key,) if key in _KEPT else ()))
+                kept = (*key, child.get("href", "")) if key == ("a", "xref") else key
+                yield from _runs(child, wrappers + ((kept,) if key in _KEPT else ()))
         yield child.tail or "", wrappers
 
 
@@ -291,14 +300,14 @@ def _mark_all(element: HtmlElement, change: str) -> None:
 def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None]]) -> None:
     """The element's content made anew from marked tokens. Tokens in the same wrappers share
     one element of each (a figure flush right stays one flush-right part, however much of
-    it changed); a change is innermost, around the text or the blank it marks."""
+    it changed); a change is innermost, around the text or the blank it marks. The space
+    after a word is inside a wrapper or a change only where the next word is too, so that
+    no underline or strike runs on past the last word it belongs to."""
     for child in list(element):
         element.remove(child)
     element.text = None
-    opened: list[tuple[tuple[str, str], HtmlElement]] = []  # the wrappers the last token used
-    for token, change in marked:
-        blank = token.wrappers[-1:] == (_BLANK,)
-        wrappers = token.wrappers[:-1] if blank else token.wrappers
+    opened: list[tuple[Wrapper, HtmlElement]] = []  # the wrappers the last piece used
+    for text, wrappers, change, blank in _pieces(marked):
         shared = 0
         while (shared < min(len(opened), len(wrappers))
                and opened[shared][0] == wrappers[shared]):
@@ -318,18 +327,54 @@ def _replace_content(element: HtmlElement, marked: list[tuple[_Token, str | None
                 node = marker
             parent.append(node)
         elif change is None:
-            _append_text(parent, token.text)
+            _append_text(parent, text)
         else:
             last = parent[-1] if len(parent) else None
             if last is None or last.tag != change or len(last) or last.tail:
                 last = lxml.html.Element(change)
                 parent.append(last)
-            last.text = (last.text or "") + token.text
+            last.text = (last.text or "") + text
 
 
-def _wrapper(key: tuple[str, str]) -> HtmlElement:
-    tag, cls = key
-    return lxml.html.Element(tag, {"class": cls} if cls else {})
+def _pieces(marked: list[tuple[_Token, str | None]]
+            ) -> Iterator[tuple[str, Wrappers, str | None, bool]]:
+    """(text, wrappers, change, is a blank) for each word or blank, then for the space after
+    it: in the wrappers it shares with the next word, changed only if that word is
+    changed the same way."""
+    for index, (token, change) in enumerate(marked):
+        blank = token.wrappers[-1:] == (_BLANK,)
+        wrappers = token.wrappers[:-1] if blank else token.wrappers
+        word = "" if blank else token.text.rstrip(" ")
+        space = token.text[len(word):] if not blank else token.text
+        following = marked[index + 1] if index + 1 < len(marked) else None
+        if change == "del" and not space and following is not None and following[1] == "ins":
+            # "$25.51" struck, "$24.00" inserted: a line may break between the two (a
+            # narrow table cell stacks them) rather than inside either; rejecting every
+            # change leaves the break opportunity, which shows nothing.
+            word += ZERO_WIDTH_SPACE
+        if word or blank:
+            yield word, wrappers, change, blank
+        if not space:
+            continue
+        if following is None:
+            yield space, (), None, False
+            continue
+        after, after_change = following
+        after_blank = after.wrappers[-1:] == (_BLANK,)
+        after_wrappers = after.wrappers[:-1] if after_blank else after.wrappers
+        shared = 0
+        while (shared < min(len(wrappers), len(after_wrappers))
+               and wrappers[shared] == after_wrappers[shared]):
+            shared += 1
+        # A blank has a change mark of its own: the space before it ends the words' mark.
+        same = after_change == change and not after_blank
+        yield space, wrappers[:shared], change if same else None, False
+
+
+def _wrapper(key: Wrapper) -> HtmlElement:
+    tag, cls, *href = key
+    return lxml.html.Element(tag, {**({"class": cls} if cls else {}),
+                                   **({"href": href[0]} if href else {})})
 
 
 def _append_text(element: HtmlElement, text: str) -> None:
@@ -341,18 +386,50 @@ def _append_text(element: HtmlElement, text: str) -> None:
 
 def _put_back(old: HtmlElement, anchor: HtmlElement | None, root: HtmlElement) -> HtmlElement:
     """Insert a deleted block, marked deleted, after the last block placed; a row goes
-    among rows and a paragraph among paragraphs."""
+    among rows and a paragraph among paragraphs, in a container like the one it stood in
+    (a deleted lender's signature block is a signature block again, not more lines of the
+    one before it), after the page break that stood before it."""
     copied = copy.deepcopy(old)
     copied.tail = None
     _mark_all(copied, "del")
     if anchor is not None and (anchor.tag == "tr") == (copied.tag == "tr"):
-        anchor.addnext(copied)
+        _place_after(anchor, copied, old)
     elif copied.tag == "tr":
         body = next(iter(root.iter("tbody")), None)
         (body if body is not None else root.find(".//article")).append(copied)
     elif anchor is not None:
         table = next(anchor.iterancestors("table"))
-        table.addnext(copied)
+        _place_after(table, copied, old)
     else:
         root.find(".//article").insert(0, copied)
     return copied
+
+
+def _place_after(anchor: HtmlElement, copied: HtmlElement, old: HtmlElement) -> None:
+    """Put `copied` (the deleted `old`) after `anchor`, or after the ancestor of `anchor`
+    that stands in the container `old` stood in (a clause, a signature block: the same
+    element, by its id); where the new document has no such container, in one made like it
+    (its attributes, none of its content), placed by the same rule: a deleted clause is a
+    clause again, numbered at its level, its number and text struck."""
+    parent = old.getparent()
+    place = next((a for a in [anchor, *anchor.iterancestors()]
+                  if _same(a.getparent(), parent)), None)
+    if place is not None:
+        place.addnext(copied)
+    else:
+        made = lxml.html.Element(parent.tag, dict(parent.attrib))
+        _place_after(anchor, made, parent)
+        made.append(copied)
+    before = old.getprevious()
+    if before is not None and _kind(before) == _PAGE_BREAK:
+        (copied if copied.getprevious() is not None else copied.getparent()).addprevious(
+            copy.deepcopy(before))
+
+
+def _same(element: HtmlElement | None, other: HtmlElement) -> bool:
+    return element is not None and (_kind(element), element.get("id")) == (
+        _kind(other), other.get("id"))
+
+
+def _kind(element: HtmlElement) -> tuple[str, str]:
+    return element.tag, element.get("class", "")

@@ -3,12 +3,15 @@ which documents changed and where, which did not; and its rendering as a documen
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..build.render import render_documents
 from ..deal import Deal
+from ..findings import Mark
 from ..pipeline import Prepared
 from ..rendering import environment
 from ..typesetting import typeset
@@ -103,10 +106,22 @@ def change_report(old: Snapshot, new: Snapshot) -> ChangeReport:
             unaffected.append(document.title)
     documents += [DocumentChange(name, document.title, "removed", ())
                   for name, document in old.documents.items() if name not in new.documents]
-    return ChangeReport(new.deal.deal.title, old.label, new.label,
-                        tuple(term_changes(old.loaded, new.loaded)),
+    folder = Path(new.loaded.source.file).parent
+    terms = [dataclasses.replace(change, old_mark=_relative(change.old_mark, folder),
+                                 new_mark=_relative(change.new_mark, folder))
+             for change in term_changes(old.loaded, new.loaded)]
+    return ChangeReport(new.deal.deal.title, old.label, new.label, tuple(terms),
                         tuple(figure_changes(old.deal, new.deal)), tuple(documents),
                         tuple(unaffected), tuple(form_changes(old.forms, new.forms)))
+
+
+def _relative(mark: Mark | None, folder: Path) -> Mark | None:
+    """A mark in a term sheet on disk, its file named relative to the new term sheet's
+    folder: the report is read on other machines, where an absolute path means nothing."""
+    if mark is None or not Path(mark.file).is_file():
+        return mark  # a kept version's term sheet: named by its version
+    return dataclasses.replace(mark, file=os.path.relpath(Path(mark.file).resolve(),
+                                                          folder.resolve()))
 
 
 def form_changes(old: dict[str, str] | None, new: dict[str, str] | None) -> list[FormChange]:

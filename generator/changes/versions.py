@@ -231,7 +231,7 @@ def summary(old: LoadedTermSheet | None, last: Version | None, new: LoadedTermSh
     said = ["term sheet edited"]
     if old is not None:
         terms = term_changes(old, new)
-        said = [f"{change.path} {change.old or '(none)'} -> {change.new or '(none)'}"
+        said = [f"{change.label} {change.was} -> {change.now}"
                 for change in terms[:2]] or ["no term changed"]
         if len(terms) > 2:
             said.append(f"and {_count(len(terms) - 2, 'more term')}")

@@ -54,7 +54,8 @@ def versions(term_sheet: TermSheetArgument, out: OutOption = "output") -> None:
              "changed (with their lines), the figures that moved, the documents that "
              "changed and where, and those that did not; and writes into "
              "OUT/<deal id>/changes/ the report and a redline of each changed document "
-             "(PDF: insertions underlined, deletions struck through; Word: tracked changes "
+             "(PDF: insertions double-underlined in blue, deletions struck through in red; "
+             "Word: tracked changes "
              "to accept or reject), replacing what an earlier comparison left there.")
 def diff(
     term_sheets: Annotated[list[Path], typer.Argument(
@@ -145,8 +146,7 @@ def _print_report(report: ChangeReport) -> None:
         for column in ("Term", "Was", "Is", "Where"):
             table.add_column(column, overflow="fold")
         for change in report.terms:
-            table.add_row(Text(change.path), Text(change.old or "(none)"),
-                          Text(change.new or "(none)"),
+            table.add_row(Text(change.label), Text(change.was), Text(change.now),
                           Text("; ".join(str(mark) for mark in (change.old_mark, change.new_mark)
                                          if mark is not None)))
         console.print(table)
@@ -161,8 +161,7 @@ def _print_report(report: ChangeReport) -> None:
         for column in ("Figure", "Was", "Is"):
             table.add_column(column, overflow="fold")
         for change in report.figures:
-            table.add_row(Text(change.figure), Text(change.old or "(none)"),
-                          Text(change.new or "(none)"))
+            table.add_row(Text(change.figure), Text(change.was), Text(change.now))
         console.print(table)
     for document in report.documents:
         where = {"added": "new", "removed": "no longer part of the deal"}.get(

@@ -38,7 +38,7 @@ from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
 from .docx_package import made_from, reproducible_zip, stamp_core_properties
 from .docx_pictures import anchor_page_id
-from .docx_revisions import KINDS, Revisions
+from .docx_revisions import KINDS, Revisions, whole_revision
 from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
                           clause_style, number_paragraph, reference_field_runs, restart_list,
                           finish_sections, section_properties)
@@ -212,7 +212,10 @@ class _BodyBuilder:
         """End the Word section before `element`, which starts a new one."""
         body = self.document.element.body
         last = next((child for child in reversed(body) if child.tag != qn("w:sectPr")), None)
-        if last is None or last.tag != qn("w:p"):
+        # A paragraph a redline inserts whole cannot hold the section break: rejecting it
+        # would leave the break behind, on a page of its own (one deleted whole holds it,
+        # its mark not tracked: see Revisions.mark_whole_blocks).
+        if last is None or last.tag != qn("w:p") or whole_revision(last) == "ins":
             last = self.document.add_paragraph(style="Normal")._p  # holds the section break
         ending = self.sections[-1]
         template = body.find(qn("w:sectPr"))
@@ -352,9 +355,10 @@ class _BodyBuilder:
                 if kind in span.formatting:
                     self.revisions.wrap(runs, kind)
 
-    def reference(self, link: etree._Element) -> tuple[tuple[str, str], ...]:
-        """The REF fields of a reference: one per clause whose number it shows ("8.4";
-        "5", "(b)", "(iii)"), each with that clause's number as its text until updated."""
+    def reference(self, link: etree._Element, text: str) -> tuple[tuple[str, str], ...]:
+        """The REF fields of a reference that reads `text`: one per clause whose number it
+        shows ("8.4"; "5", "(b)", "(iii)"), each with that clause's number as its text until
+        updated."""
         label = (link.get("href") or "").removeprefix("#")
         target = next((c for c in self.clauses if c.get("id") == label), None)
         if target is None:
@@ -367,8 +371,8 @@ class _BodyBuilder:
         fields = tuple((self.clauses[c].bookmark, self.clauses[c].number.rstrip("."))
                        for c in parts)
         shown = "".join(number for _, number in fields)
-        if shown != "".join(link.itertext()):
-            raise _Vocabulary(link, f"reads {''.join(link.itertext())!r} where the clauses' "
+        if shown != text:
+            raise _Vocabulary(link, f"reads {text!r} where the clauses' "
                                     f"numbers make {shown!r}")
         return fields
 
@@ -398,7 +402,8 @@ def _spans(element: etree._Element, formatting: frozenset[str],
             elif key == _NUMBER:
                 pass  # Word's list numbering shows it
             elif key == _XREF:
-                yield _Span("".join(child.itertext()), formatting, builder.reference(child))
+                text, change = _reference_text(child)
+                yield _Span(text, formatting | change, builder.reference(child, text))
             elif key == _RIGHT and _key(element) == ("p", "spread"):
                 yield _Span("", formatting, tab=True)
                 yield from _spans(child, formatting, builder)
@@ -409,6 +414,33 @@ def _spans(element: etree._Element, formatting: frozenset[str],
             else:
                 raise _Vocabulary(child, "not in the HTML vocabulary (templates/README.md)")
         yield _Span(child.tail or "", formatting)
+
+
+def _reference_text(link: etree._Element) -> tuple[str, frozenset[str]]:
+    """What a reference (or a clause's number) reads, and the revision it is: a redline's
+    reference inserted or deleted whole is one; one whose number changed reads the new
+    number, unmarked, since Word's REF field shows the clause's number as Word's list
+    numbering gives it."""
+    kinds: set[str] = set()
+    shown: list[str] = []  # the text but what is deleted, in order
+    deleted: list[str] = []
+
+    def add(text: str | None, kind: str) -> None:
+        if text:
+            kinds.add(kind)
+            (deleted if kind == "del" else shown).append(text)
+
+    def walk(element: etree._Element, kind: str) -> None:
+        add(element.text, kind)
+        for child in element:
+            if isinstance(child.tag, str):
+                walk(child, child.tag if child.tag in KINDS else kind)
+            add(child.tail, kind)
+
+    walk(link, "")
+    if kinds == {"del"}:
+        return "".join(deleted), frozenset({"del"})
+    return "".join(shown), frozenset({"ins"}) if kinds == {"ins"} else frozenset()
 
 
 def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
@@ -426,8 +458,9 @@ def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
         if name in used:
             raise _Vocabulary(section, f"two clauses would have the bookmark {name!r}")
         used.add(name)
-        clauses[section] = _Clause(name, (number.text or "") if number is not None else "",
-                                   depth, parent)
+        # A redline's renumbered clause: its new number (Word's list numbering shows it).
+        clauses[section] = _Clause(name, _reference_text(number)[0] if number is not None
+                                   else "", depth, parent)
     return clauses
 
 

@@ -53,7 +53,9 @@ class Revisions:
 
     def mark_whole_blocks(self, body: etree._Element) -> None:
         """Track the paragraph mark of each paragraph, and the row of each table row, whose
-        runs all belong to revisions of one kind."""
+        runs all belong to revisions of one kind; but not a mark that holds a section
+        break, which Word and LibreOffice would take along, joining two sections (the
+        paragraph stays, empty, once its deletion is accepted)."""
         for row in body.iter(qn("w:tr")):
             kind = _whole(row.iter(qn("w:r")))
             if kind:
@@ -65,8 +67,8 @@ class Revisions:
         for paragraph in body.iter(qn("w:p")):
             if next(paragraph.iterancestors(qn("w:tc")), None) is not None:
                 continue  # a cell's paragraph goes with its row
-            kind = _whole(paragraph.iter(qn("w:r")))
-            if kind:
+            kind = whole_revision(paragraph)
+            if kind and paragraph.find(f"{qn('w:pPr')}/{qn('w:sectPr')}") is None:
                 properties = paragraph.get_or_add_pPr()
                 run_properties = properties.find(qn("w:rPr"))
                 if run_properties is None:
@@ -74,6 +76,11 @@ class Revisions:
                     properties.insert_element_before(run_properties, "w:sectPr",
                                                      "w:pPrChange")
                 run_properties.append(self.mark(kind))
+
+
+def whole_revision(paragraph: etree._Element) -> str | None:
+    """The kind of revision a paragraph is, if all its text is in revisions of one kind."""
+    return _whole(paragraph.iter(qn("w:r")))
 
 
 def _whole(runs: Iterable[etree._Element]) -> str | None:
