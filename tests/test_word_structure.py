@@ -24,6 +24,7 @@ from lxml import etree
 
 from generator.formatting import roman
 from generator.textextract import ListNumbers, normalize_words, runs_on, text_of_pdf
+from generator.writers.docx_fields import bookmark_name
 from tests.helpers import AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2
 
 TERM_SHEETS = [AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2]
@@ -248,11 +249,11 @@ def test_every_blank_of_the_conversion_notice_has_its_line(word_files, term_shee
 
 # Inserting an Event of Default renumbers the items and the references follow --------------------
 
-def insert_before(word: Document, bookmark: str, text: str) -> None:
-    """A paragraph numbered like the one bookmarked `bookmark`, inserted before it, as a
-    lawyer would add one in Word."""
+def insert_before(word: Document, label: str, text: str) -> None:
+    """A paragraph numbered like the clause `label`, inserted before it, as a lawyer would
+    add one in Word."""
     (start,) = [b for b in word.element.body.iter(qn("w:bookmarkStart"))
-                if b.get(qn("w:name")) == bookmark]
+                if b.get(qn("w:name")) == bookmark_name(label)]
     anchor = start.getparent()
     new = copy.deepcopy(anchor)
     for child in list(new):
@@ -275,10 +276,10 @@ def test_an_event_of_default_inserted_in_word_renumbers_and_references_follow(
     """A new Event of Default before (iv) and a new subsection before 5(b)(iii) in a note, a
     new recital before the third in the amendment; LibreOffice updates the fields."""
     note = open_docx(word_files[AMENDMENT_1]["note-third-rockmore.docx"])
-    insert_before(note, "eod_covenants", "the Borrower shall fail to pay any inserted fee;")
-    insert_before(note, "shareholder_approval", "Inserted Subsection.")
+    insert_before(note, "eod-covenants", "the Borrower shall fail to pay any inserted fee;")
+    insert_before(note, "shareholder-approval", "Inserted Subsection.")
     amendment = open_docx(word_files[AMENDMENT_1]["amendment-1.docx"])
-    insert_before(amendment, "recital_september_registration_rights_agreement",
+    insert_before(amendment, "recital-september_registration_rights_agreement",
                   "Zoltek and the Lenders entered into an inserted agreement.")
     files = {}
     for name, word in (("note", note), ("amendment", amendment)):
