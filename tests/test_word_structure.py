@@ -18,7 +18,6 @@ import docx
 import pytest
 from docx.document import Document
 from docx.oxml.ns import qn
-from docx.table import Table
 from docx.text.paragraph import Paragraph
 from lxml import etree
 
