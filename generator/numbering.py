@@ -74,6 +74,14 @@ STYLES = {
     "note": Style("note", (Level("decimal", "%1."), Level("lowerLetter", "(%2)"),
                            Level("lowerRoman", "(%3)"), Level("decimal", "(%4)"),
                            *(Level("upperLetter", f"(%{n})") for n in range(5, MAX_DEPTH + 1)))),
+    # Items of a paragraph that are not sections (the Events of Default): (i), (ii) ...;
+    # "clause (ix)".
+    "items": Style("items", (Level("lowerRoman", "(%1)"), Level("decimal", "(%2)"),
+                             *(Level("upperLetter", f"(%{n})") for n in range(3, MAX_DEPTH + 1)))),
+    # Recitals: 1., 2. ..., a list of their own beside the sections.
+    "recitals": Style("recitals", tuple(
+        Level("decimal", "".join(f"%{n}." for n in range(1, depth + 1)))
+        for depth in range(1, MAX_DEPTH + 1))),
 }
 
 
@@ -97,9 +105,16 @@ def number_document(html: str, template_name: str,
     document = lxml.html.document_fromstring(html)
     findings: list[Finding] = []
     article = document.find(".//article")
-    style = STYLES[article.get("data-numbering", "decimal")] if article is not None else None
-    references: dict[str, str] = {}
+    default = STYLES[article.get("data-numbering", "decimal")] if article is not None else None
+    references: dict[str, Reference] = {}
     for scope in document.find_class("clauses"):
+        style = scope_style(scope, default)
+        if scope.get("data-numbering") and style is None:
+            findings.append(_finding("render.numbering", "a list numbered "
+                                     f"{scope.get('data-numbering')!r}, which is no scheme of "
+                                     "generator/numbering.py", "", template,
+                                     f"number it as one of {', '.join(STYLES)}"))
+            continue
         for index, clause in enumerate(_clauses_below(scope), start=1):
             _number(clause, [index], style, references, findings, template)
     _resolve_references(document, references, findings, template)
@@ -107,19 +122,36 @@ def number_document(html: str, template_name: str,
     return lxml.html.tostring(document, doctype="<!DOCTYPE html>", encoding="unicode"), findings
 
 
+@dataclass(frozen=True)
+class Reference:
+    """How a reference to a clause reads: in full ("5(b)(iii)"), or by the clause's own
+    number ("(iii)": "subsection (iii) below", within 5(b))."""
+
+    full: str
+    own: str
+
+
+def scope_style(scope: HtmlElement, default: Style | None) -> Style | None:
+    """The numbering of a scope: its own `data-numbering` (a list of items, the recitals),
+    else the document's."""
+    name = scope.get("data-numbering")
+    return STYLES.get(name) if name else default
+
+
 def _clauses_below(element: HtmlElement) -> Iterator[HtmlElement]:
-    """The clauses directly under `element`: not those nested in another clause."""
+    """The clauses directly under `element`: not those nested in another clause, nor those
+    of a scope of their own inside it (the Events of Default inside Section 1)."""
     for child in element:
         if not isinstance(child.tag, str):
             continue
         if child.tag == "section" and "clause" in child.classes:
             yield child
-        else:
+        elif not (child.tag == "div" and "clauses" in child.classes):
             yield from _clauses_below(child)
 
 
 def _number(clause: HtmlElement, path: list[int], style: Style | None,
-            references: dict[str, str], findings: list[Finding], template: Template) -> None:
+            references: dict[str, Reference], findings: list[Finding], template: Template) -> None:
     label = clause.get("id")
     if style is None:
         findings.append(_finding("render.numbering", "a numbered clause outside a document "
@@ -135,7 +167,7 @@ def _number(clause: HtmlElement, path: list[int], style: Style | None,
             "render.duplicate-label", f"the label {label!r} is used by two clauses",
             label, template, "give each clause its own label"))
     elif label:
-        references[label] = style.reference(path)
+        references[label] = Reference(style.reference(path), style.display(path).rstrip("."))
     _insert_number(clause, style.display(path), clause.get("data-heading"))
     for index, child in enumerate(_clauses_below(clause), start=1):
         _number(child, path + [index], style, references, findings, template)
@@ -166,12 +198,13 @@ def _insert_number(clause: HtmlElement, number: str, heading: str | None) -> Non
         first.insert(position, element)
 
 
-def _resolve_references(document: HtmlElement, references: dict[str, str],
+def _resolve_references(document: HtmlElement, references: dict[str, Reference],
                         findings: list[Finding], template: Template) -> None:
     for link in document.find_class("xref"):
         label = (link.get("href") or "").removeprefix("#")
         if label in references:
-            link.text = references[label]
+            reference = references[label]
+            link.text = reference.own if link.get("data-number") == "own" else reference.full
         else:
             findings.append(_finding(
                 "render.dangling-reference", f"a reference to {label!r}, which no clause has",

@@ -126,17 +126,32 @@ def text_of_pdf(pdf: bytes) -> str:
 
 def text_of_docx(data: bytes) -> str:
     """The body's paragraphs, each after the number Word's list numbering gives it, and the
-    table cells, in document order (headers and footers are left out)."""
+    table cells, in document order (headers and footers are left out). A paragraph whose
+    mark is hidden by Word's style separator runs on into the next, as Word shows it."""
     document = docx.Document(io.BytesIO(data))
     numbers = ListNumbers(document)
     lines: list[str] = []
+    run_on = ""
     for block in document.iter_inner_content():
         if isinstance(block, Paragraph):
             number = numbers.next(block)
-            lines.append(f"{number} {block.text}" if number else block.text)
+            line = run_on + (f"{number} {block.text}" if number else block.text)
+            if runs_on(block):
+                run_on = line
+            else:
+                lines.append(line)
+                run_on = ""
         elif isinstance(block, Table):
             lines.extend(cell.text for row in block.rows for cell in row.cells)
     return "\n".join(lines)
+
+
+def runs_on(paragraph: Paragraph) -> bool:
+    """Whether the paragraph's mark is hidden by Word's style separator (w:specVanish), so
+    that the next paragraph continues its line."""
+    properties = paragraph._p.pPr
+    mark = properties.find(qn("w:rPr")) if properties is not None else None
+    return mark is not None and mark.find(qn("w:specVanish")) is not None
 
 
 class ListNumbers:

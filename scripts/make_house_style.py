@@ -157,16 +157,19 @@ def define_styles(document: Document) -> None:
     heading.font.underline = True
     # Word's Quote is italic; a section set out in full is not.
     paragraph_style(document, "Quote", "Body Text", first_line=0.5, left=1, right=0.5, italic=False)
-    paragraph_style(document, "Signature", "Normal", align=LEFT, after=6,
-                    keep_with_next=True, keep_together=True)
+    # A blank in a signature block (a line to sign, a form's "Date to Effect Conversion:")
+    # is a tab to the right margin whose leader is an underline, so that typing a name
+    # neither moves nor breaks it: every Signature style has that stop, whichever line of
+    # the block the blank is on.
+    signature = paragraph_style(document, "Signature", "Normal", align=LEFT, after=6,
+                                keep_with_next=True, keep_together=True)
+    signature.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT,
+                                                      WD_TAB_LEADER.LINES)
     paragraph_style(document, "Signature Party", "Signature", align=LEFT, before=24, after=6,
                     keep_with_next=True, keep_together=True)
-    # A line to sign: room above it, and the line itself a tab to the right margin whose
-    # leader is an underline, so that typing a name neither moves nor breaks it.
-    line = paragraph_style(document, "Signature Line", "Signature", align=LEFT, before=18,
-                           after=6, keep_with_next=True, keep_together=True)
-    line.paragraph_format.tab_stops.add_tab_stop(TEXT_WIDTH, WD_TAB_ALIGNMENT.RIGHT,
-                                                 WD_TAB_LEADER.LINES)
+    # A line to sign: room above it.
+    paragraph_style(document, "Signature Line", "Signature", align=LEFT, before=18,
+                    after=6, keep_with_next=True, keep_together=True)
     paragraph_style(document, "Table Heading", "Normal", align=CENTER, after=0, size=10, bold=True)
     paragraph_style(document, "Table Text", "Normal", align=LEFT, after=0, size=10)
     paragraph_style(document, "Table Figure", "Normal", align=RIGHT, after=0, size=10)

@@ -59,8 +59,11 @@ def clause_paragraphs(word: Document) -> list[Paragraph]:
 
 
 def html_clauses(html: str) -> list[lxml.html.HtmlElement]:
+    """The clauses numbered in the document's scheme: not the items of a list of their own
+    (the recitals, the Events of Default; tests/test_word_structure.py checks those)."""
     return [s for s in lxml.html.document_fromstring(html).iter("section")
-            if s.get("class") == "clause"]
+            if s.get("class") == "clause"
+            and not any(d.get("data-numbering") for d in s.iterancestors("div"))]
 
 
 def fields(paragraph: Paragraph) -> list[tuple[str, str, str]]:
@@ -227,7 +230,10 @@ def insert_clause_before(data: bytes, top_index: int) -> tuple[bytes, str]:
 
 
 def shifted(reference: str, at: int) -> str:
-    """A reference after a top-level clause is inserted at `at`: its first number moves."""
+    """A reference after a top-level clause is inserted at `at`: its first number moves
+    (an item's or a clause's own number, "(ix)", "(iii)", does not)."""
+    if not reference[:1].isdigit():
+        return reference
     top = int(re.match(r"\d+", reference).group())
     return (str(top + 1) if top >= at else str(top)) + reference[len(str(top)):]
 

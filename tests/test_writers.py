@@ -284,9 +284,11 @@ def test_docx_paragraphs_have_house_styles(word: Document) -> None:
     assert styles["Title"][0].startswith("AMENDMENT NO. 1")
     assert styles["Heading 1"] == ["RECITALS", "SCHEDULE A"]
     assert styles["Legend"][0].startswith("NEITHER THESE SECURITIES")
-    # Word numbers the clauses: their text starts with what follows the number.
-    assert [text[:6] for text in styles["Clause 1"]] == ["Zoltek", "Zoltek", "Februa", "Condit"]
-    assert styles["Clause Caption 1"] == ["Registration."]
+    # Word numbers the clauses: their text starts with what follows the number. A heading
+    # run into its text is a caption whose paragraph mark is hidden (the style separator).
+    assert [text[:6] for text in styles["Clause 1"]] == ["Zoltek", "Zoltek"]
+    assert styles["Clause Caption 1"] == ["February Notes. ", "Registration.", "Conditions. "]
+    assert [text[:6] for text in styles["Clause Text 1"]] == ["Subjec", "The ob"]
     assert [text[:6] for text in styles["Clause 2"]] == ["In con", "The pa", "Sectio"]
     assert [text[:6] for text in styles["Clause 3"]] == ["The de"]
     assert [text[:6] for text in styles["Clause Text 3"]] == ["Zoltek"]
@@ -312,7 +314,7 @@ def test_docx_inline_formatting_is_run_formatting(word: Document) -> None:
     # in a signature block is a tab to the underline leader of its style's tab stop.
     blanks = [run for run in runs if run.text and set(run.text) == {"\u00a0"}]
     assert len(blanks) == 1 and all(run.underline for run in blanks)
-    (stop,) = word.styles["Signature Line"].paragraph_format.tab_stops
+    (stop,) = word.styles["Signature"].paragraph_format.tab_stops  # all Signature styles'
     assert stop.leader == WD_TAB_LEADER.LINES and stop.position == Inches(6.5)
 
 

@@ -11,6 +11,7 @@ reproducible bytes in docx_package.py.
 
 from __future__ import annotations
 
+import copy
 import io
 import re
 from collections.abc import Iterator
@@ -32,16 +33,17 @@ from markupsafe import Markup
 
 from ..errors import RenderError
 from ..findings import Finding, Severity
-from ..numbering import STYLES
+from ..numbering import STYLES, scope_style
 from ..forms import HOUSE_STYLE
 from ..pageid import PAGE_ID_CLASS, parse
 from . import RenderedDocument
 from .docx_package import made_from, reproducible_zip, stamp_core_properties
 from .docx_pictures import anchor_page_id
 from .docx_revisions import KINDS, Revisions, whole_revision
-from .docx_fields import (LIST_IDS, add_bookmark, add_text, bind_scheme, bookmark_name,
-                          clause_style, number_paragraph, reference_field_runs, restart_list,
-                          finish_sections, section_properties)
+from .docx_fields import (LIST_IDS, add_bookmark, add_missing_lists, add_text, bind_scheme,
+                          bookmark_name, clause_style, hide_paragraph_mark, number_paragraph,
+                          reference_field_runs, restart_list, finish_sections,
+                          section_properties)
 
 
 # Paragraph styles of the house template, by element and class.
@@ -103,8 +105,25 @@ class _Span:
 class _Clause:
     bookmark: str
     number: str  # as the clause shows it: "8.4.", "(b)"
-    depth: int
-    parent: etree._Element | None  # the enclosing clause
+    depth: int  # in its numbering scope
+    parent: etree._Element | None  # the enclosing clause of the same numbering scope
+    scheme: str  # its scope's numbering scheme
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """A numbering scope being written: the Word list its clauses are numbered in. A scope
+    with a scheme of its own (the recitals, the Events of Default) is a list of items: its
+    paragraphs are the text they stand in (Clause Text), numbered by their own list, not
+    the clause styles'; inside a clause its first level sits at the clause's margin."""
+
+    list_id: int
+    own: bool = False
+    depth: int = 0  # the depth of the clause the scope stands in
+
+    def text_depth(self, depth: int) -> int:
+        """The clause level whose margin a paragraph at `depth` in this scope has."""
+        return depth - 1 if self.own and self.depth else depth
 
 
 class _Section:
@@ -132,9 +151,9 @@ class _BodyBuilder:
         self.scheme = (article.get("data-numbering") if article is not None else None) or "decimal"
         if self.scheme not in STYLES:
             raise _Vocabulary(article, f"no numbering scheme {self.scheme!r}")
-        self.clauses = _clauses(body)
-        self.list_id: int | None = None  # the Word list of the numbering scope being written
-        self.scopes = 0
+        self.clauses = _clauses(body, self.scheme)
+        self.scopes: list[_Scope] = []  # the numbering scopes being written, innermost last
+        self.lists_used: set[str] = set()  # schemes whose own Word list a scope has taken
         self.sections = [_Section("body")]
         self.signature_block = False
         self.bookmarks: list[str] = []
@@ -153,11 +172,18 @@ class _BodyBuilder:
         if key == ("article", "document"):
             self.add_blocks(element, depth)
         elif key == ("div", "clauses"):
-            # The first scope uses the scheme's list; each further one starts it again.
-            self.scopes += 1
-            self.list_id = (LIST_IDS[self.scheme] if self.scopes == 1
-                            else restart_list(self.numbering, self.scheme))
+            # The first scope of a scheme uses the scheme's list; each further one starts
+            # it again.
+            own = element.get("data-numbering")
+            style = scope_style(element, STYLES[self.scheme])
+            if style is None:
+                raise _Vocabulary(element, f"no numbering scheme {own!r}")
+            list_id = (LIST_IDS[style.name] if style.name not in self.lists_used
+                       else restart_list(self.numbering, style.name))
+            self.lists_used.add(style.name)
+            self.scopes.append(_Scope(list_id, bool(own), depth))
             self.add_blocks(element, depth)
+            self.scopes.pop()
         elif key == ("section", "clause"):
             self._add_clause(element, depth + 1)
         elif key in (("section", "signature-pages"), ("section", "part")):
@@ -178,8 +204,9 @@ class _BodyBuilder:
                 raise _Vocabulary(element, "a page break has no content")
             self.page_break_pending = True
         elif key in _PARAGRAPH_STYLES:
-            if key == ("p", "") and (style or depth):
-                self._add_paragraph(element, style or clause_style("Clause Text", depth))
+            text_depth = self.scopes[-1].text_depth(depth) if self.scopes else depth
+            if key == ("p", "") and (style or text_depth):
+                self._add_paragraph(element, style or clause_style("Clause Text", text_depth))
             else:
                 self._add_paragraph(element, _PARAGRAPH_STYLES[key])
         else:
@@ -187,22 +214,35 @@ class _BodyBuilder:
 
     def _add_clause(self, element: etree._Element, depth: int) -> None:
         """A clause: its first paragraph numbered by Word's list and bookmarked for the
-        references to it; a paragraph holding only its number and heading keeps with
-        what follows."""
-        if self.list_id is None:
+        references to it. A heading run into the clause's text stands in a paragraph of its
+        own whose mark is hidden (Word's style separator), so that the outline level, which
+        puts it in the navigation pane and a table of contents, covers the heading only; a
+        paragraph holding only a number and heading keeps with what follows."""
+        if not self.scopes:
             raise _Vocabulary(element, "a clause outside <div class=\"clauses\">")
+        scope = self.scopes[-1]
         self._no_text(element.text, element)
         first = True
         for child in _elements(element):
             if first and _key(child) in (("p", ""), ("p", "caption")):
-                caption = _key(child) == ("p", "caption")
-                paragraph = self._add_paragraph(
-                    child, clause_style("Clause Caption" if caption else "Clause", depth))
-                number_paragraph(paragraph._p, self.list_id, depth,
-                                 outline=child.find("u[@class='clause-heading']") is not None)
+                heading = child.find("u[@class='clause-heading']") is not None
+                caption, text = _run_in(child) if heading and _key(child) == ("p", "") else (
+                    child, None)
+                if scope.own:
+                    style = clause_style("Clause Text", scope.text_depth(depth))
+                elif caption is child and _key(child) == ("p", ""):
+                    style = clause_style("Clause", depth)
+                else:
+                    style = clause_style("Clause Caption", depth)
+                paragraph = self._add_paragraph(caption, style)
+                number_paragraph(paragraph._p, scope.list_id,
+                                 depth - scope.depth if scope.own else depth, outline=heading)
                 clause = self.clauses[element]
                 self.bookmarks.append(clause.bookmark)
                 add_bookmark(paragraph._p, clause.bookmark, len(self.bookmarks))
+                if text is not None:
+                    hide_paragraph_mark(paragraph._p)
+                    self._add_paragraph(text, clause_style("Clause Text", scope.text_depth(depth)))
             else:
                 self._add_block(child, depth, None)
             first = False
@@ -367,7 +407,9 @@ class _BodyBuilder:
         while target is not None:
             chain.insert(0, target)
             target = self.clauses[target].parent
-        parts = chain[-len(STYLES[self.scheme].reference_parts([1] * len(chain))):]
+        style = STYLES[self.clauses[chain[-1]].scheme]
+        own = link.get("data-number") == "own"  # "subsection (iii)": its own number only
+        parts = chain[-1:] if own else chain[-len(style.reference_parts([1] * len(chain))):]
         fields = tuple((self.clauses[c].bookmark, self.clauses[c].number.rstrip("."))
                        for c in parts)
         shown = "".join(number for _, number in fields)
@@ -443,24 +485,52 @@ def _reference_text(link: etree._Element) -> tuple[str, frozenset[str]]:
     return "".join(shown), frozenset({"ins"}) if kinds == {"ins"} else frozenset()
 
 
-def _clauses(body: etree._Element) -> dict[etree._Element, _Clause]:
-    """Every numbered clause: its bookmark, its number as shown, its depth and parent."""
+_RUN_IN = re.compile(r"[.:]?")  # what ends a heading: "Notices." and its text
+
+
+def _run_in(paragraph: etree._Element) -> tuple[etree._Element, etree._Element]:
+    """A clause's first paragraph split after its heading ("8.1. Notices." | "Any notice
+    ..."): the caption, with the heading's closing point, and the text that follows."""
+    heading = paragraph.find("u[@class='clause-heading']")
+    point = _RUN_IN.match(heading.tail or "").group()
+    caption = etree.Element("p", {"class": "caption"})
+    caption.text = paragraph.text
+    text = etree.Element("p")
+    text.text = (heading.tail or "")[len(point):]
+    position = list(paragraph).index(heading)
+    for index, child in enumerate(paragraph):
+        copied = copy.deepcopy(child)  # with its tail
+        if index == position:
+            copied.tail = point
+        (caption if index <= position else text).append(copied)
+    return caption, text
+
+
+def _clauses(body: etree._Element, scheme: str) -> dict[etree._Element, _Clause]:
+    """Every numbered clause: its bookmark, its number as shown, its depth and parent in
+    its numbering scope, and the scope's scheme (`scheme`, the document's, unless the
+    scope has its own)."""
     clauses: dict[etree._Element, _Clause] = {}
     used: set[str] = set()
     for index, section in enumerate(body.iter("section")):
         if _key(section) != ("section", "clause"):
             continue
-        parent = next((a for a in section.iterancestors("section")
-                       if _key(a) == ("section", "clause")), None)
+        scope = next((a for a in section.iterancestors("div") if _key(a) == ("div", "clauses")),
+                     None)
+        parent = next((a for a in section.iterancestors("section", "div")
+                       if _key(a) in (("section", "clause"), ("div", "clauses"))), None)
+        if parent is not None and parent.tag == "div":
+            parent = None
         depth = clauses[parent].depth + 1 if parent is not None else 1
         number = section.find("p/span[@class='num']")
         name = bookmark_name(section.get("id") or f"clause-{index}")
         if name in used:
             raise _Vocabulary(section, f"two clauses would have the bookmark {name!r}")
         used.add(name)
+        own = scope.get("data-numbering") if scope is not None else None
         # A redline's renumbered clause: its new number (Word's list numbering shows it).
         clauses[section] = _Clause(name, _reference_text(number)[0] if number is not None
-                                   else "", depth, parent)
+                                   else "", depth, parent, own or scheme)
     return clauses
 
 
@@ -564,6 +634,7 @@ class DocxWriter:
         text_width = Length(section.page_width - section.left_margin - section.right_margin)
         try:
             root = _root(doc.html)
+            add_missing_lists(word)
             body, sections = _body_xml(root, text_width, word, house_style)
             article = root.find("body/article")
             bind_scheme(word, (article.get("data-numbering") if article is not None else None)

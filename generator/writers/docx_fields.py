@@ -95,6 +95,23 @@ def write_numbering(document: WordDocument) -> None:
         numbering.append(numbering_instance(name, LIST_IDS[name]))
 
 
+def add_missing_lists(document: WordDocument) -> None:
+    """Add the list of every scheme the numbering part lacks (a firm's house template made
+    before the scheme existed), keeping the lists it has as they are."""
+    numbering = document.part.numbering_part.element
+    present = {abstract.get(qn("w:abstractNumId"))
+               for abstract in numbering.iterchildren(qn("w:abstractNum"))}
+    first_instance = numbering.find(qn("w:num"))
+    for name in STYLES:
+        if str(LIST_IDS[name]) in present:
+            continue
+        if first_instance is None:  # the schema puts every abstractNum before any num
+            numbering.append(abstract_numbering(name))
+        else:
+            first_instance.addprevious(abstract_numbering(name))
+        numbering.append(numbering_instance(name, LIST_IDS[name]))
+
+
 def bind_scheme(document: WordDocument, scheme: str) -> None:
     """Bind the clause styles to one scheme's list: a paragraph given "Clause 2" in Word
     is numbered at the second level of the document's own scheme."""
@@ -138,6 +155,29 @@ def number_paragraph(p: etree._Element, num_id: int, depth: int, outline: bool) 
         properties.insert_element_before(
             _element("w:outlineLvl", val=str(min(depth, MAX_DEPTH) - 1)),
             "w:divId", "w:cnfStyle", "w:rPr", "w:sectPr", "w:pPrChange")
+
+
+def hide_paragraph_mark(p: etree._Element) -> None:
+    """Word's style separator (Ctrl+Alt+Enter): the paragraph's mark is hidden, so that the
+    next paragraph's text runs on after it on the same line; the paragraph ends with the
+    space between them (in its last text, so that a revision marking the caption marks it)."""
+    texts = list(p.iter(qn("w:t")))
+    if texts:
+        last = texts[-1]
+    else:
+        run = OxmlElement("w:r")
+        p.append(run)
+        last = OxmlElement("w:t")
+        run.append(last)
+    last.text = (last.text or "") + " "
+    last.set(qn("xml:space"), "preserve")
+    properties = p.get_or_add_pPr()
+    mark = properties.find(qn("w:rPr"))
+    if mark is None:
+        mark = OxmlElement("w:rPr")
+        properties.insert_element_before(mark, "w:sectPr", "w:pPrChange")
+    mark.append(OxmlElement("w:vanish"))
+    mark.append(OxmlElement("w:specVanish"))
 
 
 # Bookmarks and references ---------------------------------------------------------------

@@ -75,7 +75,7 @@ class Revisions:
                     run_properties = OxmlElement("w:rPr")
                     properties.insert_element_before(run_properties, "w:sectPr",
                                                      "w:pPrChange")
-                run_properties.append(self.mark(kind))
+                run_properties.insert(0, self.mark(kind))  # first, as the schema orders it
 
 
 def whole_revision(paragraph: etree._Element) -> str | None:
