@@ -8,7 +8,7 @@ import gc
 from ..errors import DealdocsError
 from .app import app
 # In the order --help lists them: a deal's life, from its term sheet to its changes.
-from . import terms, render, binder, signing, conversions, changes, templates, serve  # noqa: E402,F401,I001
+from . import terms, render, binder, signing, conversions, changes, check, templates, serve  # noqa: E402,F401,I001
 
 __all__ = ["app", "main"]
 

@@ -122,10 +122,11 @@ def structure(document: Document) -> None:
     signing = False
     for block in document.blocks:
         text = block.text
+        # What follows the signatures or starts an attachment is in no section of the body.
         if re.match(r"\s*IN WITNESS WHEREOF", text, re.IGNORECASE):
-            signing = True
+            signing, section, parens = True, "", []
         elif _FORM.match(text) or re.match(r"\s*(SCHEDULE|ANNEX|APPENDIX)\s+[A-Z0-9]", text):
-            signing = False
+            signing, section, parens = False, "", []
         block.signature = signing
         label = leading_number(text)
         block.label = label

@@ -50,7 +50,8 @@ def _cell_table(document: Document, table: Table) -> Iterator[Finding]:
         if not row:
             continue
         if not _TOTAL.match(row[0]):
-            body.append(row)
+            if any(_NUMBER.fullmatch(cell.strip()) for cell in row[1:]):  # not a heading row
+                body.append(row)
             continue
         for column in range(1, len(row)):
             stated = _value(row[column]) if row[column].strip() else None

@@ -12,6 +12,7 @@ from starlette.routing import Mount
 from starlette.staticfiles import StaticFiles
 
 from ..formatting import longdate, money, price, shares
+from . import check
 from .desk import Desk
 from .jobs import Jobs
 from .routes import routes
@@ -38,7 +39,7 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    app = Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"),
+    app = Starlette(routes=[*routes, *check.routes, Mount("/static", StaticFiles(directory=HERE / "static"),
                                            name="static")],
                     middleware=guards)
     app.state.desk = Desk(folder, out, log)
