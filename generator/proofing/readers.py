@@ -106,12 +106,14 @@ def _pdf(name: str, data: bytes) -> Document:
             page = pdf[index].get_textpage()
             placed = []
             offset = 0
-            for line in page.get_text_range().split("\r\n"):
+            # pdfium ends a line broken after a hyphen with U+FFFE instead of a line break.
+            for line in re.split(r"(?<=\ufffe)|\r\n", page.get_text_range()):
                 if line.strip():
                     left, bottom, _, _ = page.get_charbox(offset + len(line) - len(line.lstrip()))
                     if BODY_BOTTOM <= bottom <= BODY_TOP and left < BODY_RIGHT:
-                        placed.append((line.replace("\xa0", " ").replace("\u2060", ""), bottom))
-                offset += len(line) + 2
+                        placed.append((line.replace("\xa0", " ").replace("\u2060", "")
+                                       .replace("\ufffe", "-"), bottom))
+                offset += len(line) + (0 if line.endswith("\ufffe") else 2)
             gaps = sorted(round(above[1] - below[1], 1) for above, below in zip(placed, placed[1:])
                           if above[1] > below[1])
             leading = gaps[len(gaps) // 4] if gaps else 0.0  # most gaps are between the lines of a paragraph

@@ -17,6 +17,7 @@ from .document import Document, Spot, Table
 
 _TOTAL = re.compile(r"\s*(?:grand\s+)?totals?\b|\s*aggregate\b", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.,$])\(?-?\$?\s?(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\)?(?![\w,]|\.\d)")
+_TOTAL_LINE = re.compile(r"\s*(?:grand\s+)?totals?:?\s", re.IGNORECASE)
 _PROSE = re.compile(r"[a-z]{3,}[.;:]\s*$|^\s*(SCHEDULE|EXHIBIT|ANNEX)\b")
 
 
@@ -77,17 +78,15 @@ def _finding(document: Document, spot: Spot, column: str, stated: str, total: De
 def _line_tables(document: Document) -> Iterator[Finding]:
     lines = document.lines
     for index, (line, spot) in enumerate(lines):
-        if not _TOTAL.match(line):
+        if not _TOTAL_LINE.match(line) or not _figures_end(line):
             continue
-        stated = [m for m in _NUMBER.finditer(line)]
-        if len(stated) < 1:
-            continue
+        stated = list(_NUMBER.finditer(line))
         rows: list[list[str]] = []
         ragged = False
         for above, _ in reversed(lines[max(index - 80, 0):index]):
-            if _TOTAL.match(above) or _PROSE.search(above):
+            if _TOTAL_LINE.match(above) or _PROSE.search(above):
                 break
-            figures = [m.group(0) for m in _NUMBER.finditer(above)]
+            figures = [m.group(0) for m in _NUMBER.finditer(above)] if _figures_end(above) else []
             if len(figures) == len(stated):
                 rows.append(figures)
             elif figures:
@@ -98,3 +97,9 @@ def _line_tables(document: Document) -> Iterator[Finding]:
             total = sum(_value(row[column]) or Decimal(0) for row in rows)
             if total != _value(written.group(0)):
                 yield _finding(document, spot, f"column {column + 1}", written.group(0), total)
+
+
+def _figures_end(line: str) -> bool:
+    """A row of a table drawn as text: a label, then figures only."""
+    first = _NUMBER.search(line)
+    return bool(first) and not re.search(r"[A-Za-z]", _NUMBER.sub("", line[first.start():]))
