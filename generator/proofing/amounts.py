@@ -77,8 +77,11 @@ def spelled(text: str) -> tuple[Decimal, int] | None:
             lower = lower[:lower.index("per")]
         value = words_value([w for w in lower if w not in ("percent",)])
         return (Decimal(value), words[start].start()) if value is not None else None
-    dollars = words_value(lower[:cut])
+    whole = lower[:cut]
     rest = [w for w in lower[cut + 1:] if w not in ("and", "cents", "cent")]
+    if whole and re.fullmatch(r"\d{1,2}/100|no/100", whole[-1]):  # "One Thousand and 50/100 Dollars"
+        whole, rest = whole[:-1], [whole[-1], *rest]
+    dollars = words_value(whole)
     if dollars is None:
         return None
     cents = 0

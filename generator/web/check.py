@@ -34,11 +34,14 @@ async def check_page(request: Request) -> Response:
 
 async def check_upload(request: Request) -> Response:
     form = await checked_form(request)
-    upload = form.get("document")
-    against = str(form.get("against") or "")
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return _page(request, 400, message="choose a file to check", against=against)
-    data = await upload.read(MAX_DOCUMENT_BYTES + 1)
+    try:
+        upload = form.get("document")
+        against = str(form.get("against") or "")
+        if not isinstance(upload, UploadFile) or not upload.filename:
+            return _page(request, 400, message="choose a file to check", against=against)
+        data = await upload.read(MAX_DOCUMENT_BYTES + 1)
+    finally:
+        await form.close()
     if len(data) > MAX_DOCUMENT_BYTES:
         return _page(request, 413, name=upload.filename, against=against,
                      message=f"{upload.filename} is larger than {MAX_DOCUMENT_BYTES >> 20} MB; "
