@@ -66,6 +66,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench_binder.py
 	$(BIN)/python scripts/bench_changes.py
 	$(BIN)/python scripts/bench_signing.py
+	$(BIN)/python scripts/bench_check.py
 	$(BIN)/python scripts/bench_cli.py
 
 clean:

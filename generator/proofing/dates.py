@@ -14,6 +14,7 @@ from .document import Document
 _MONTHS = {name: number for number, name in enumerate(calendar.month_name) if name}
 _WEEKDAYS = list(calendar.day_name)
 _MONTH = "|".join(_MONTHS)
+_ANY_MONTH = re.compile(rf"\b(?:{_MONTH})\b")
 _DATE = re.compile(
     rf"(?:\b({'|'.join(_WEEKDAYS)}),?\s+)?(?:the\s+)?"
     rf"(?:\b({_MONTH})\s+(\d{{1,2}})(?:st|nd|rd|th)?,?\s+(\d{{4}})\b"
@@ -22,6 +23,8 @@ _DATE = re.compile(
 
 def check_dates(document: Document) -> Iterator[Finding]:
     for block in document.blocks:
+        if not _ANY_MONTH.search(block.text):
+            continue
         for match in _DATE.finditer(block.text):
             weekday, month, day, year = match.group(1), match.group(2), match.group(3), match.group(4)
             if month is None:

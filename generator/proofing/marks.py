@@ -16,6 +16,7 @@ from .document import Document
 
 _PAIRS = {"(": ")", "[": "]", "“": "”"}
 _CLOSING = {close: open_ for open_, close in _PAIRS.items()}
+_MARKS = re.compile(r"[()\[\]“”]")
 _PLACEHOLDER = re.compile(r"\[\s*[●•*_.]*\s*\]|\bFILL[ _-]IN\b|\bTBD\b|\[insert\b[^\]]*\]|_{2,}",
                           re.IGNORECASE)
 # An item label "a)" or "1)" opening a paragraph closes nothing.
@@ -28,7 +29,8 @@ def _unmatched(text: str) -> list[tuple[str, int]]:
     text = _ITEM.sub(lambda m: " " * len(m.group(0)), text)
     stack: list[tuple[str, int]] = []
     stray: list[tuple[str, int]] = []
-    for offset, char in enumerate(text):
+    for mark in _MARKS.finditer(text):
+        char, offset = mark.group(0), mark.start()
         if char in _PAIRS:
             stack.append((char, offset))
         elif char in _CLOSING:

@@ -58,6 +58,7 @@ def _parts(label: str) -> list[str]:
 def check_references(document: Document) -> Iterator[Finding]:
     known = labels(document)
     tops = {label for label in known if "." not in label and "(" not in label}
+    levels = _levels(known)
     if len(tops) >= 2:
         for block in document.blocks:
             for match in _REFERENCE.finditer(block.text):
@@ -67,7 +68,7 @@ def check_references(document: Document) -> Iterator[Finding]:
                 elif _EXTERNAL.match(tail) or _INSTRUMENT.match(block.text, match.end()):
                     continue
                 for label in re.finditer(_LABEL, match.group(1)):
-                    missing = _missing(label.group(0), known)
+                    missing = _missing(label.group(0), known, levels)
                     if missing:
                         yield document.finding(
                             "reference.missing", Severity.ERROR, block, match.start(1) + label.start(),
@@ -76,17 +77,25 @@ def check_references(document: Document) -> Iterator[Finding]:
     yield from _attachments(document)
 
 
-def _missing(label: str, known: set[str]) -> str:
+def _levels(known: set[str]) -> set[tuple[str, bool]]:
+    """(parent, numbered in parentheses) of every label: which levels the document shows."""
+    levels = set()
+    for label in known:
+        parts = _parts(label)
+        parent = parts[-2] if len(parts) > 1 else ""
+        levels.add((parent, label[len(parent):].startswith("(")))
+    return levels
+
+
+def _missing(label: str, known: set[str], levels: set[tuple[str, bool]]) -> str:
     """What of `label` the document lacks ("Section 7", "Section 5(b)(iv)"), or "" if it has
     it or does not show the level where it would be."""
     parent = ""
     for part in _parts(label):
         if part not in known:
             # Only where the document numbers that level the same way: "8.4" among 8.1-8.13.
-            paren = part[len(parent):].startswith("(")
-            siblings = [k for k in known if _parts(k)[:-1] == (_parts(parent) if parent else [])
-                        and k[len(parent):].startswith("(") == paren]
-            return f"Section {part}" if siblings else ""
+            shown = (parent, part[len(parent):].startswith("(")) in levels
+            return f"Section {part}" if shown else ""
         parent = part
     return ""
 
