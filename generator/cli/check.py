@@ -35,14 +35,15 @@ def check(
     strict: StrictOption = False,
 ) -> None:
     from ..findings import errors
-    from ..proofing import UnreadableDocument, check_read, read_document
+    from ..proofing import MAX_DOCUMENT_BYTES, UnreadableDocument, check_read, read_document
     from .shared import console, findings_table, line
 
     generated = _generated(against) if against else None
     results = []
     for path in files:
         try:
-            document = read_document(path.name, path.read_bytes())
+            with path.open("rb") as handle:  # never more than a document may be
+                document = read_document(path.name, handle.read(MAX_DOCUMENT_BYTES + 1))
         except UnreadableDocument as exc:
             line(str(exc), "red", console)
             raise typer.Exit(1) from None

@@ -14,7 +14,7 @@ from .amounts import check_amounts
 from .dates import check_dates
 from .document import Document
 from .marks import check_marks
-from .readers import FORMATS, UnreadableDocument, read_document
+from .readers import FORMATS, MAX_DOCUMENT_BYTES, UnreadableDocument, read_document
 from .references import check_numbering, check_references
 from .tables import check_tables
 from .terms import check_terms
@@ -22,7 +22,7 @@ from .terms import check_terms
 RULES = (check_terms, check_references, check_numbering, check_dates, check_amounts,
          check_tables, check_marks)
 
-__all__ = ["FORMATS", "UnreadableDocument", "check_document", "check_read", "read_document"]
+__all__ = ["FORMATS", "MAX_DOCUMENT_BYTES", "UnreadableDocument", "check_document", "check_read", "read_document"]
 
 
 def check_read(document: Document) -> list[Finding]:

@@ -18,6 +18,8 @@ from ..textextract import BODY_BOTTOM, BODY_RIGHT, BODY_TOP, ListNumbers
 from .document import Block, Document, Spot, Table, leading_number, structure
 
 FORMATS = (".docx", ".pdf", ".html", ".htm", ".txt")
+# A closing document is a few megabytes at most; more is not one of them.
+MAX_DOCUMENT_BYTES = 32 << 20
 _TERMINAL = re.compile(r"[.:;!?]['\"”’)]*$")
 _LAYOUT_LINE = re.compile(r"\s*(-[\s-]*|\d{1,3}|<[A-Z/]+>)\s*")
 
@@ -29,6 +31,9 @@ class UnreadableDocument(DealdocsError):
 def read_document(name: str, data: bytes) -> Document:
     """The document in `data`, a file called `name` (its extension says the format)."""
     suffix = Path(name).suffix.lower()
+    if len(data) > MAX_DOCUMENT_BYTES:
+        raise UnreadableDocument(f"{name}: larger than {MAX_DOCUMENT_BYTES >> 20} MiB, which no "
+                                 "closing document is; check the document itself")
     try:
         if suffix == ".docx":
             document = _docx(name, data)

@@ -10,13 +10,13 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response
 from starlette.routing import Route
 
+from ..build.render import render_documents
 from ..errors import DealdocsError
 from ..findings import errors
+from ..proofing import MAX_DOCUMENT_BYTES, check_read, read_document
+from ..proofing.against import compare
 from .desk import NotFound
 from .security import CSRF_FIELD, checked_form
-
-# A closing document is a few megabytes at most; more is not one of them.
-MAX_DOCUMENT_BYTES = 32 << 20
 
 
 def _page(request: Request, status: int = 200, **context) -> HTMLResponse:
@@ -39,13 +39,9 @@ async def check_upload(request: Request) -> Response:
         against = str(form.get("against") or "")
         if not isinstance(upload, UploadFile) or not upload.filename:
             return _page(request, 400, message="choose a file to check", against=against)
-        data = await upload.read(MAX_DOCUMENT_BYTES + 1)
+        data = await upload.read(MAX_DOCUMENT_BYTES + 1)  # more is refused with its reason
     finally:
         await form.close()
-    if len(data) > MAX_DOCUMENT_BYTES:
-        return _page(request, 413, name=upload.filename, against=against,
-                     message=f"{upload.filename} is larger than {MAX_DOCUMENT_BYTES >> 20} MB; "
-                     "a closing document is not")
     try:
         findings = await run_in_threadpool(_check, request, upload.filename, data, against)
     except (DealdocsError, NotFound) as exc:
@@ -55,12 +51,9 @@ async def check_upload(request: Request) -> Response:
 
 
 def _check(request: Request, name: str, data: bytes, against: str) -> list:
-    from ..proofing import check_read, read_document
     document = read_document(name, data)
     findings = check_read(document)
     if against:
-        from ..build.render import render_documents
-        from ..proofing.against import compare
         desk = request.app.state.desk
         checked = desk.check(desk.sheet(against))
         if checked.errors or checked.prepared is None or checked.prepared.deal is None:
