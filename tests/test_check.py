@@ -161,6 +161,26 @@ def test_check_prints_json_and_fails_on_errors():
     assert [(f["line"], f["code"]) for f in report["findings"]] == [(73, "reference.missing")]
 
 
+DRAFT = """1. Terms. The Company shall pay the amounts on Schedule A (the "Payments").
+
+2. Payments. Each of the Payments is due as set forth in Section 1.
+
+2.1. Timing. Payments are due (a) first, on the Closing; (b) second, thirty days later.
+
+3. Other. The parties refer to Section 2.1(b), Section 4, Section 2.2, Schedule B and
+Section 9 of the Purchase Agreement, on Friday, March 3, 2023.
+
+SCHEDULE A
+"""
+
+
+def test_references_and_attachments_the_document_lacks():
+    found = check_document("draft.txt", DRAFT.encode())
+    assert [(f.mark.line, f.code, f.message.split(" is ")[0]) for f in found] == [
+        (7, "reference.attachment", "Schedule B"), (7, "reference.missing", "Section 4"),
+        (7, "reference.missing", "Section 2.2")]
+
+
 def test_check_fails_on_warnings_only_when_strict(tmp_path):
     draft = tmp_path / "draft.txt"
     draft.write_text('1. Terms. The "Closing Memorandum" means this page.\n\n'

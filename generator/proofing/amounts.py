@@ -21,8 +21,7 @@ _UNITS = {word: n for n, word in enumerate(
 _TENS = {word: 10 * n for n, word in enumerate(
     "twenty thirty forty fifty sixty seventy eighty ninety".split(), 2)}
 _SCALES = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
-_CONNECTORS = {"and", "dollars", "dollar", "cents", "cent", "percent", "per", "cent", "hundred",
-               "u.s.", "us"}
+_CONNECTORS = {"and", "dollars", "dollar", "cents", "cent", "percent", "per", "hundred"}
 _WORD = re.compile(r"[A-Za-z]+(?:[-/][A-Za-z0-9]+)*|\d{1,2}/100")
 _FIGURE = re.compile(r"\(\s*(\$|US\$|U\.S\.\s?\$)?\s*(\d{1,3}(?:,\d{3})+|\d+)(\.\d+)?\s*(%)?\s*\)")
 

@@ -53,9 +53,9 @@ def check_marks(document: Document) -> Iterator[Finding]:
     for index in range(len(marks) - 1):
         following = marks[index + 1]
         for char, offset in list(marks[index]):
-            partner = _PAIRS.get(char, '"' if char == '"' else None)
-            match = next((mark for mark in following if mark[0] == partner), None)
-            if partner and match and (char == '"' or char in _PAIRS):
+            partner = '"' if char == '"' else _PAIRS.get(char)  # closers pair with nothing after
+            match = next((mark for mark in following if mark[0] == partner), None) if partner else None
+            if match:
                 marks[index].remove((char, offset))
                 following.remove(match)
     for block, stray in zip(document.blocks, marks):

@@ -63,10 +63,9 @@ def check_references(document: Document) -> Iterator[Finding]:
         for block in document.blocks:
             for match in _REFERENCE.finditer(block.text):
                 tail = block.text[match.end():match.end() + 40]
-                if _INTERNAL.match(tail):
-                    pass
-                elif _EXTERNAL.match(tail) or _INSTRUMENT.match(block.text, match.end()):
-                    continue
+                if not _INTERNAL.match(tail) and (
+                        _EXTERNAL.match(tail) or _INSTRUMENT.match(block.text, match.end())):
+                    continue  # a section of another instrument
                 for label in re.finditer(_LABEL, match.group(1)):
                     missing = _missing(label.group(0), known, levels)
                     if missing:
@@ -105,8 +104,8 @@ def _attachments(document: Document) -> Iterator[Finding]:
     for block in document.blocks:
         heading = _ATTACHMENT_HEADING.match(block.text)
         if heading and len(block.text) < 120 and (heading.group(1).isupper() or len(block.text) < 40):
-            labels_ = [heading.group(3), *re.findall(r"[A-Z]{1,2}(?:-\d{1,2})?", heading.group(4))]
-            attached.setdefault(heading.group(1).title(), set()).update(labels_)
+            names = [heading.group(3), *re.findall(r"[A-Z]{1,2}(?:-\d{1,2})?", heading.group(4))]
+            attached.setdefault(heading.group(1).title(), set()).update(names)
     for block in document.blocks:
         if _ATTACHMENT_HEADING.match(block.text) and len(block.text) < 120:
             continue
