@@ -26,7 +26,7 @@ from .app import JsonOption, StrictOption, app
              "document has errors (or, with --strict, warnings).")
 def check(
     files: Annotated[list[Path], typer.Argument(
-        metavar="FILE...", help="The documents to check.", exists=True, dir_okay=False,
+        metavar="FILE", help="The documents to check.", exists=True, dir_okay=False,
         readable=True)],
     against: Annotated[Path | None, typer.Option(
         "--against", metavar="TERM_SHEET", exists=True, dir_okay=False, readable=True,
