@@ -142,9 +142,7 @@ def check_numbering(document: Document) -> Iterator[Finding]:
             if number == (1,):
                 previous, seen = number, {number}
                 continue
-            expected = [previous[:i] + (previous[i] + 1,) for i in range(len(previous))]
-            expected.append(previous + (1,))
-            if previous and number not in expected:
+            if previous and not _follows(number, previous):
                 what = "repeats" if number in seen else "skips"
                 yield document.finding(
                     "numbering." + ("repeated" if number in seen else "skipped"), Severity.ERROR,
@@ -154,6 +152,17 @@ def check_numbering(document: Document) -> Iterator[Finding]:
             seen.add(number)
             continue
         yield from _paren_numbering(document, block, parens)
+
+
+def _follows(number: tuple[int, ...], previous: tuple[int, ...]) -> bool:
+    """Whether `number` may come next: the next at one of the previous number's levels, or
+    the first below it, each followed by first numbers below ("1.2" then "2.1" under an
+    "ARTICLE II" heading that is not numbered as a clause)."""
+    for depth in range(len(previous) + 1):
+        head = previous[:depth] + ((previous[depth] + 1,) if depth < len(previous) else (1,))
+        if number[:len(head)] == head and all(n == 1 for n in number[len(head):]):
+            return True
+    return False
 
 
 def _paren_numbering(document: Document, block: Block,
