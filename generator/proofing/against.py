@@ -32,8 +32,12 @@ class Token:
 
 
 def tokens(document: Document) -> list[Token]:
+    """The words of the paragraphs, then of the tables' cells row by row (a PDF has its
+    tables as lines of text, in the same order)."""
+    cells = [Block(" ".join(row), [(0, spot)]) for table in document.tables
+             for row, spot in zip(table.rows, table.spots)]
     return [Token(match.group(0), block, match.start())
-            for block in document.blocks for match in _TOKEN.finditer(block.text)]
+            for block in [*document.blocks, *cells] for match in _TOKEN.finditer(block.text)]
 
 
 def _is_fact(words: Sequence[str]) -> bool:
@@ -65,8 +69,15 @@ def _differences(document: Document, name: str, expected: list[Token],
     ours = [token.text for token in expected]
     theirs = [token.text for token in found]
     matcher = SequenceMatcher(None, ours, theirs, autojunk=False)
-    for operation, i1, i2, j1, j2 in matcher.get_opcodes():
-        if operation == "equal" or not (_is_fact(ours[i1:i2]) or _is_fact(theirs[j1:j2])):
+    changes = [(i1, i2, j1, j2) for operation, i1, i2, j1, j2 in matcher.get_opcodes()
+               if operation != "equal"]
+    # Words the document has elsewhere than the generated one (a table's heading read across
+    # its columns in a PDF) are moved, not changed.
+    moved = (Counter(w for _, _, j1, j2 in changes for w in theirs[j1:j2])
+             & Counter(w for i1, i2, _, _ in changes for w in ours[i1:i2]))
+    for i1, i2, j1, j2 in changes:
+        removed, added = _unmoved(ours[i1:i2], moved), _unmoved(theirs[j1:j2], moved)
+        if not (_is_fact(removed) or _is_fact(added)):
             continue
         context = " ".join(theirs[max(j1 - 6, 0):j1])
         said = " ".join(theirs[j1:j2]) or "(nothing)"
@@ -76,3 +87,15 @@ def _differences(document: Document, name: str, expected: list[Token],
             "against.terms", Severity.ERROR, at.block, at.offset if j1 < len(found) else len(at.block.text),
             f'the document says "…{context} {said}"; the term sheet gives "{given}" (as dealdocs '
             f'writes {name})', f'write "{given}", or change the term sheet if the document is right')
+
+
+def _unmoved(words: list[str], moved: Counter) -> list[str]:
+    """`words` without those found moved (each counted once, on each side)."""
+    left = Counter(moved)
+    kept = []
+    for word in words:
+        if left[word] > 0:
+            left[word] -= 1
+        else:
+            kept.append(word)
+    return kept
