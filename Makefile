@@ -67,6 +67,7 @@ bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench_changes.py
 	$(BIN)/python scripts/bench_regenerate.py
 	$(BIN)/python scripts/bench_signing.py
+	$(BIN)/python scripts/bench_check.py
 	$(BIN)/python scripts/bench_cli.py
 
 clean:

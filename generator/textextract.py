@@ -67,8 +67,8 @@ def _visible(text: str) -> str:
 # quarter inch of slack: text outside it is a running header or footer. Text that starts at
 # the text area's right edge or past it stands in the right margin: a signature page's
 # identifier (generator/pageid.py).
-_BODY_BOTTOM, _BODY_TOP = 54.0, 738.0
-_BODY_RIGHT = 540.0
+BODY_BOTTOM, BODY_TOP = 54.0, 738.0
+BODY_RIGHT = 540.0
 
 
 @dataclass(frozen=True)
@@ -94,7 +94,7 @@ def pdf_lines(page: PageObject) -> list[PdfLine]:
 
     def visit(text: str, cm: list[float], tm: list[float], *_: object) -> None:
         x, y = cm[0] * tm[4] + cm[4], cm[3] * tm[5] + cm[5]
-        if text.strip() and not (_BODY_BOTTOM <= y <= _BODY_TOP and x < _BODY_RIGHT):
+        if text.strip() and not (BODY_BOTTOM <= y <= BODY_TOP and x < BODY_RIGHT):
             return  # furniture
         for index, piece in enumerate(text.split("\n")):
             if index:

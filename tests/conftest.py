@@ -120,6 +120,10 @@ class Bundled:
     def texts(self, term_sheet: Path) -> dict[tuple[str, str], str]:
         return {key: text for key, (text, _, _) in self._read(term_sheet).items()}
 
+    def files(self, term_sheet: Path) -> dict[tuple[str, str], bytes]:
+        """The bytes of the documents `texts` covers, by (document, format)."""
+        return {key: data for key, (_, _, data) in self._read(term_sheet).items()}
+
     def layout_problems(self, term_sheet: Path) -> dict[str, list[str]]:
         return {document: problems for (document, name), (_, problems, _)
                 in self._read(term_sheet).items() if name == "pdf"}

@@ -128,7 +128,7 @@ def test_help_lists_the_commands_in_the_order_of_a_deals_life():
     assert listed == ["validate", "new", "schema", "render", "binder", "signed", "signatures",
                       "executed",
                       "convert", "conversions",
-                      "versions", "diff", "regenerate", "serve", "templates"]
+                      "versions", "diff", "regenerate", "check", "serve", "templates"]
     assert "--version" in result.output
 
 

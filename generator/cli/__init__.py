@@ -8,7 +8,8 @@ import gc
 from ..errors import DealdocsError
 from .app import app
 # In the order --help lists them: a deal's life, from its term sheet to its changes.
-from . import terms, render, binder, signing, conversions, changes, regenerate, templates, serve  # noqa: E402,F401,I001,E501
+from . import (terms, render, binder, signing, conversions, changes, regenerate, check,  # noqa: E402,F401,I001
+               templates, serve)
 
 __all__ = ["app", "main"]
 

@@ -14,7 +14,7 @@ from starlette.staticfiles import StaticFiles
 from ..formatting import longdate, money, price, shares
 from .desk import Desk
 from .jobs import Jobs
-from . import regenerate, signatures
+from . import check, regenerate, signatures
 from .routes import routes
 from .security import Guard
 
@@ -39,7 +39,7 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    pages = [*routes, *signatures.routes, *regenerate.routes]
+    pages = [*routes, *signatures.routes, *regenerate.routes, *check.routes]
     app = Starlette(routes=[*pages, Mount("/static", StaticFiles(directory=HERE / "static"),
                                           name="static")],
                     middleware=guards)
