@@ -53,7 +53,7 @@ def test_a_commands_help_imports_nothing_it_runs_with():
     commands = [[name, *([sub] if sub else [])]
                 for name, command in typer.main.get_command(app).commands.items()
                 for sub in getattr(command, "commands", None) or [None]]
-    assert len(commands) == 16 and ["templates", "init"] in commands
+    assert len(commands) == 17 and ["templates", "init"] in commands
     # Typer converts the value of every option with pydantic, the group's --help too, once
     # a command is named; the model and the rest come with the command.
     assert heavy_imports(*([*command, "--help"] for command in commands)) == ["pydantic"]
