@@ -13,6 +13,8 @@ from starlette.staticfiles import StaticFiles
 
 from ..formatting import longdate, money, price, shares
 from .desk import Desk
+from .documents import FORMAT_NAMES, KIND_HEADINGS
+from .interview import plain
 from .jobs import Jobs
 from .routes import routes
 from .security import Guard
@@ -25,7 +27,8 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update(money=money, shares=shares, price=price, longdate=longdate)
+    env.filters.update(money=money, shares=shares, price=price, longdate=longdate, plain=plain)
+    env.globals.update(kind_headings=KIND_HEADINGS, format_names=FORMAT_NAMES)
     return env
 
 

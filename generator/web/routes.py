@@ -5,6 +5,9 @@ from __future__ import annotations
 
 import asyncio
 import json
+import os
+import tempfile
+import zipfile
 from collections.abc import AsyncIterator
 from pathlib import Path
 
@@ -13,6 +16,7 @@ from starlette.exceptions import HTTPException
 from starlette.requests import Request
 from starlette.responses import (FileResponse, HTMLResponse, JSONResponse, RedirectResponse,
                                  Response, StreamingResponse)
+from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
@@ -25,14 +29,16 @@ from ..conversions.record import (Request as Asked, find_note, note_name, plan_c
 from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
 from ..errors import ConversionError, DealdocsError, LogError, RenderError, TermSheetError
-from ..loader import PathKey
+from ..loader import PathKey, format_path
 from ..model import TermSheet
 from ..signings import AMENDMENT_SIGNING
 from .desk import Checked, Conflict, Desk, NotFound, Sheet
-from .form import form, placed
+from .documents import documents_by_kind
+from .form import form, in_words, placed, placed_nodes
 from .jobs import STEPS, Jobs
 from .security import CSRF_FIELD, checked_form
-from .source import SourceEditError, add_item, move_item, parse_path, remove_item, set_values
+from .source import (SourceEditError, add_item, decode_draft, encode_draft, move_item,
+                     parse_path, remove_item, scalars, set_values)
 
 _OPERATIONS = {"add": add_item, "remove": remove_item,
                "up": lambda text, path: move_item(text, path, -1),
@@ -61,29 +67,52 @@ def _sheet(request: Request, name: str | None = None) -> Sheet:
         raise HTTPException(409, str(exc)) from None
 
 
-def deals(request: Request) -> Response:
+def deals(request: Request, message: str = "", asked_id: str = "",
+          status: int = 200) -> Response:
     desk = _desk(request)
-    return _page(request, "deals.html", summaries=[desk.summary(name) for name in desk.names()],
-                 folder=desk.folder)
+    return _page(request, "deals.html", status,
+                 summaries=[desk.summary(name) for name in desk.names()],
+                 folder=desk.folder, message=message, asked_id=asked_id)
+
+
+async def new_deal(request: Request) -> Response:
+    """`dealdocs new`: the starter term sheet, opened in the interview."""
+    form_data = await checked_form(request)
+    deal_id = str(form_data.get("deal_id", "")).strip()
+    try:
+        name = _desk(request).start(deal_id)
+    except ValueError as exc:
+        return deals(request, f"“{deal_id}” cannot name a deal: {exc}", deal_id, 400)
+    except FileExistsError:
+        return deals(request, f"There is already a deal {deal_id}; open it from the list, or "
+                              "choose another name.", deal_id, 409)
+    return RedirectResponse(request.app.url_path_for("edit", sheet=name), 303)
 
 
 def edit(request: Request) -> Response:
     sheet = _sheet(request)
+    saved = request.query_params.get("saved")
     return _editor(request, sheet, sheet.text, sheet.sha256, _desk(request).check(sheet),
-                   saved=request.query_params.get("saved") == "1")
+                   saved=int(saved) if saved and saved.isdigit() else None)
 
 
 def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Checked,
-            status: int = 200, message: str = "", saved: bool = False) -> HTMLResponse:
+            status: int = 200, message: str = "", saved: int | None = None,
+            draft: str = "", focus: str = "", asking: bool = False) -> HTMLResponse:
+    """The interview of `text`: the file's, or a draft (`draft` says what was done to it)
+    not yet saved over `sha256`, the file the form was first made from."""
     desk = _desk(request)
     prepared = checked.prepared
     deal = prepared.deal if prepared else None
-    documents = [job.name for job in plan(deal)] if deal else []
     deal_id = prepared.sheet.deal.id if prepared else None
+    sections = form(text, checked.findings)
     return _page(request, "edit.html", status, sheet=sheet, text=text, sha256=sha256,
-                 sections=form(text, checked.findings), checked=checked, deal=deal,
-                 documents=documents, kinds=KIND_NAMES, formats=FORMATS, steps=list(STEPS),
-                 files=desk.manifest(deal_id) if deal_id else [], message=message, saved=saved,
+                 encoded=encode_draft(text), sections=sections, checked=checked, deal=deal,
+                 documents=documents_by_kind(deal) if deal else [], formats=FORMATS,
+                 kinds=KIND_NAMES, steps=list(STEPS),
+                 files=desk.manifest(deal_id) if deal_id else [],
+                 message=in_words(message, sections), saved=saved, draft=draft,
+                 focus=focus, asking=asking,
                  change_files=desk.part_files(deal_id, CHANGES) if deal_id else [],
                  binders=[(part, heading, desk.part_files(deal_id, part))
                           for part, heading in _binder_parts(prepared.sheet)] if deal_id else [])
@@ -96,20 +125,46 @@ def _binder_parts(sheet: TermSheet) -> list[tuple[str, str]]:
             *((closing.id, f"Binder: {closing.name}") for closing in sheet.closings)]
 
 
-def _edited(sheet: Sheet, form_data: FormData) -> str:
-    """The term sheet's text with the form's values (and its list operation) applied."""
+def _typed(form_data: FormData) -> dict[PathKey, str]:
+    """The values of the form's fields, by path (a checkbox's last value: its own)."""
     changes: dict[PathKey, str] = {}
     for key, value in form_data.multi_items():
         if key.startswith("v:") and isinstance(value, str):
             changes[parse_path(key[2:])] = value
-    text = set_values(sheet.text, changes)
+    return changes
+
+
+def _base(sheet: Sheet, form_data: FormData) -> str:
+    """The text the form's fields were made from: its draft, or the file."""
+    draft = form_data.get("draft")
+    return decode_draft(draft) if isinstance(draft, str) and draft else sheet.text
+
+
+def _edited(base: str, form_data: FormData) -> tuple[str, str]:
+    """The text with the form's values (and its list operation) applied, and the name of
+    the field or list to bring into view after the operation."""
+    text = set_values(base, _typed(form_data))
     operation = form_data.get("op")
-    if isinstance(operation, str) and operation:
-        name, _, path = operation.partition(":")
-        if name not in _OPERATIONS:
-            raise SourceEditError(f"unknown operation {name!r}")
-        text = _OPERATIONS[name](text, parse_path(path))
-    return text
+    if not (isinstance(operation, str) and operation):
+        return text, ""
+    name, _, path = operation.partition(":")
+    if name not in _OPERATIONS:
+        raise SourceEditError(f"unknown operation {name!r}")
+    target = parse_path(path)
+    text = _OPERATIONS[name](text, target)
+    if name == "add":
+        target = (*target, _items(text, target) - 1)
+    elif name in ("up", "down"):
+        target = (*target[:-1], max(target[-1] + (1 if name == "down" else -1), 0))
+    elif name == "remove":
+        target = target[:-1]
+    return text, format_path(target)
+
+
+def _items(text: str, list_path: PathKey) -> int:
+    depth = len(list_path)
+    return len({path[depth] for path in scalars(text)
+                if path[:depth] == list_path and len(path) > depth})
 
 
 async def save(request: Request) -> Response:
@@ -118,20 +173,64 @@ async def save(request: Request) -> Response:
 
 
 def _save(request: Request, form_data: FormData) -> Response:
+    """Add, remove and move change the draft, not the file; Save writes it, after asking
+    when the terms have errors; a form made from an older file is refused, its typed values
+    offered back beside the file's."""
     sheet = _sheet(request)
     loaded = str(form_data.get("sha256", ""))
     desk = _desk(request)
-    if loaded != sheet.sha256:
-        # Another tab or an editor saved since this form was made: its values are kept in
-        # the page for the user to copy, the file is not touched.
-        return _page(request, "conflict.html", 409, sheet=sheet)
+    base = _base(sheet, form_data)
     try:
-        desk.save(sheet, _edited(sheet, form_data), loaded)
-    except (SourceEditError, TermSheetError) as exc:
-        return _editor(request, sheet, sheet.text, sheet.sha256, desk.check(sheet), 400, str(exc))
+        text, focus = _edited(base, form_data)
+    except SourceEditError as exc:
+        return _editor(request, sheet, base, loaded, desk.check(sheet, base), 400, str(exc),
+                       draft="Not saved.")
+    action = str(form_data.get("action", "save"))
+    operation = str(form_data.get("op", ""))
+    checked = desk.check(sheet, text)
+    if operation or action == "draft":
+        done = _DONE.get(operation.partition(":")[0], "Your edits are kept")
+        return _editor(request, sheet, text, loaded, checked, focus=focus,
+                       draft=f"{done}; nothing is saved until you press Save.")
+    if loaded != sheet.sha256:
+        return _conflict(request, sheet, base, form_data)
+    if checked.errors and action != "save-anyway":
+        return _editor(request, sheet, text, loaded, checked, asking=True,
+                       draft="Not saved yet: the terms have errors.")
+    try:
+        desk.save(sheet, text, loaded)
+    except TermSheetError as exc:
+        return _editor(request, sheet, text, loaded, checked, 400, str(exc), draft="Not saved.")
     except Conflict:
-        return _page(request, "conflict.html", 409, sheet=sheet)
-    return RedirectResponse(request.app.url_path_for("edit", sheet=sheet.name) + "?saved=1", 303)
+        return _conflict(request, sheet, base, form_data)
+    changed = _changed(sheet.text, text)
+    return RedirectResponse(request.app.url_path_for("edit", sheet=sheet.name)
+                            + f"?saved={changed}", 303)
+
+
+_DONE = {"add": "Added", "remove": "Removed", "up": "Moved up", "down": "Moved down"}
+
+
+def _changed(before: str, after: str) -> int:
+    """How many values a save changed, added or removed."""
+    old, new = scalars(before), scalars(after)
+    return sum(1 for path in old.keys() | new.keys()
+               if path not in old or path not in new or old[path].value != new[path].value)
+
+
+def _conflict(request: Request, sheet: Sheet, base: str, form_data: FormData) -> Response:
+    """The refusal of a save over a newer file, with each value the user typed beside the
+    file's value now, and a form that puts them into the file as it is now, as a draft."""
+    was = scalars(base)
+    now = scalars(sheet.text)
+    sections = form(sheet.text, [])
+    where = {name: node.where for name, node in placed_nodes(sections).items()}
+    typed = [(format_path(path), value, was[path].value if path in was else "",
+              now[path].value if path in now else None)
+             for path, value in _typed(form_data).items()
+             if path not in was or was[path].value != value]
+    return _page(request, "conflict.html", 409, sheet=sheet, typed=typed, where=where,
+                 sha256=sheet.sha256)
 
 
 async def check(request: Request) -> Response:
@@ -143,7 +242,7 @@ async def check(request: Request) -> Response:
 def _check(request: Request, form_data: FormData) -> Response:
     sheet = _sheet(request)
     try:
-        text = _edited(sheet, form_data)
+        text, _ = _edited(_base(sheet, form_data), form_data)
     except SourceEditError as exc:
         return JSONResponse({"error": str(exc)}, 400)
     checked = _desk(request).check(sheet, text)
@@ -239,6 +338,46 @@ def download(request: Request) -> Response:
     return FileResponse(path, filename=path.name)
 
 
+def build_zip(request: Request) -> Response:
+    """Every file of the deal's last build, as one zip."""
+    sheet = _sheet(request)
+    prepared = _prepared(request, sheet)
+    desk = _desk(request)
+    deal_id = prepared.sheet.deal.id
+    files = [(entry.file, desk.output(deal_id, entry.file)) for entry in desk.manifest(deal_id)]
+    if not files:
+        raise HTTPException(404, f"nothing has been built for {sheet.name} yet")
+    return _zip(files, f"{deal_id}.zip")
+
+
+def binder_zip(request: Request) -> Response:
+    """A closing's binder folder (or the amendment's signing's packets), as one zip."""
+    sheet = _sheet(request)
+    prepared = _prepared(request, sheet)
+    closing = request.path_params["closing"]
+    if closing not in {part for part, _ in _binder_parts(prepared.sheet)}:
+        raise HTTPException(404, f"{sheet.name} has no closing {closing!r}")
+    desk = _desk(request)
+    deal_id = prepared.sheet.deal.id
+    files = [(f"{closing}/{name}", desk.part_file(deal_id, closing, name))
+             for name in desk.part_files(deal_id, closing)]
+    if not files:
+        raise HTTPException(404, f"the {closing} binder has not been built yet")
+    return _zip(files, f"{deal_id}-{closing}.zip")
+
+
+def _zip(files: list[tuple[str, Path]], name: str) -> Response:
+    """The files in one zip, each under its name, written to a temporary file that is
+    removed once sent."""
+    handle, temporary = tempfile.mkstemp(suffix=".zip")
+    with os.fdopen(handle, "wb") as stream, zipfile.ZipFile(stream, "w",
+                                                            zipfile.ZIP_DEFLATED) as archive:
+        for arcname, path in files:
+            archive.write(path, arcname)
+    return FileResponse(temporary, filename=name, media_type="application/zip",
+                        background=BackgroundTask(os.unlink, temporary))
+
+
 def changes(request: Request) -> Response:
     """A file of the last comparison (`dealdocs diff`): the report unless another is named."""
     sheet = _sheet(request)
@@ -322,12 +461,15 @@ def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Respo
 
 routes = [
     Route("/", deals, name="deals"),
+    Route("/new", new_deal, methods=["POST"], name="new_deal"),
     Route("/deals/{sheet}", edit, name="edit"),
     Route("/deals/{sheet}", save, methods=["POST"], name="save"),
     Route("/deals/{sheet}/check", check, methods=["POST"], name="check"),
     Route("/deals/{sheet}/preview/{document}", preview, name="preview"),
     Route("/deals/{sheet}/build", build, methods=["POST"], name="build"),
     Route("/deals/{sheet}/files/{file:path}", download, name="download"),
+    Route("/deals/{sheet}/build.zip", build_zip, name="build_zip"),
+    Route("/deals/{sheet}/binders/{closing}.zip", binder_zip, name="binder_zip"),
     Route("/deals/{sheet}/changes", changes, name="changes"),
     Route("/deals/{sheet}/changes/{file}", changes, name="change_file"),
     Route("/deals/{sheet}/binders/{closing}/{file}", binder_file, name="binder_file"),

@@ -12,6 +12,7 @@ never reformatted. Every text is read through the loader's `compose`, within its
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import io
@@ -311,3 +312,16 @@ def _dump(round_trip: YAML, data: object) -> str:
     out = io.StringIO()
     round_trip.dump(data, out)
     return out.getvalue()
+
+
+def encode_draft(text: str) -> str:
+    """A draft as a form carries it: base64, so that no browser rewrites its line ends."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def decode_draft(carried: str) -> str:
+    try:
+        return base64.b64decode(carried.encode("ascii"), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise SourceEditError("the page's unsaved edits could not be read; reload the "
+                              "page") from None
