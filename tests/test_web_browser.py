@@ -74,7 +74,7 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     address, sheets = desk
     page.goto(address)
     shot(page, "deals")
-    page.click(f"text={SHEET}")
+    page.click(f"a[href=\"/deals/{SHEET}\"]")  # listed by its title
     page.wait_for_selector(PRINCIPAL)
 
     page.fill(PRINCIPAL, "4,333,333")

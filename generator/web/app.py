@@ -15,7 +15,7 @@ from ..formatting import longdate, money, price, shares
 from .desk import Desk
 from .documents import FORMAT_NAMES, KIND_HEADINGS
 from .interview import plain
-from .jobs import Jobs
+from .jobs import STEP_NAMES, Jobs
 from .routes import routes
 from .security import Guard
 
@@ -28,7 +28,8 @@ def environment() -> Environment:
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
     env.filters.update(money=money, shares=shares, price=price, longdate=longdate, plain=plain)
-    env.globals.update(kind_headings=KIND_HEADINGS, format_names=FORMAT_NAMES)
+    env.globals.update(kind_headings=KIND_HEADINGS, format_names=FORMAT_NAMES,
+                       step_names=STEP_NAMES)
     return env
 
 

@@ -305,20 +305,27 @@ def _job(request: Request):
 def job_page(request: Request) -> Response:
     job = _job(request)
     sheet = _sheet(request, job.sheet)
-    return _page(request, "job.html", job=job, sheet=sheet)
+    binders = []
+    if job.step == "binder" and job.finished.is_set() and not job.error:
+        prepared = _prepared(request, sheet)
+        desk = _desk(request)
+        binders = [(part, heading, desk.part_files(prepared.sheet.deal.id, part))
+                   for part, heading in _binder_parts(prepared.sheet)]
+    return _page(request, "job.html", job=job, sheet=sheet, binders=binders)
 
 
 async def job_events(request: Request) -> Response:
-    """Server-sent events: the build's progress, then `done` when it has ended."""
+    """Server-sent events: the build's stage and progress, then `done` when it has ended."""
     job = _job(request)
 
     async def events() -> AsyncIterator[str]:
         last = None
         while True:
-            state = (job.done, job.total, job.finished.is_set())
+            state = (job.stage, job.done, job.total, job.finished.is_set())
             if state != last:
                 last = state
-                yield f"data: {json.dumps({'done': job.done, 'total': job.total})}\n\n"
+                yield ("data: " + json.dumps({"stage": job.stage, "done": job.done,
+                                              "total": job.total}) + "\n\n")
             if job.finished.is_set():
                 yield "event: done\ndata: {}\n\n"
                 return

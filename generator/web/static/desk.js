@@ -173,15 +173,30 @@
   }
 })();
 
-// A build's progress, streamed by the server as it writes each file.
+// A build's progress, streamed by the server as it works; when it ends, its result takes
+// the bar's place without a reload.
 (function buildProgress() {
   const job = document.getElementById("job");
   if (!job || job.dataset.finished === "yes") return;
   const bar = document.getElementById("progress"), text = document.getElementById("progress-text");
   const events = new EventSource(job.dataset.events);
   events.onmessage = (event) => {
-    const {done, total} = JSON.parse(event.data);
-    if (total) { bar.max = total; bar.value = done; text.textContent = `${done} of ${total} files`; }
+    const {stage, done, total} = JSON.parse(event.data);
+    if (total) {
+      bar.max = total; bar.value = done;
+      text.textContent = `${stage}: ${done} of ${total} files`;
+    } else {
+      bar.removeAttribute("value");
+      text.textContent = `${stage}…`;
+    }
   };
-  events.addEventListener("done", () => { events.close(); location.reload(); });
+  events.addEventListener("done", async () => {
+    events.close();
+    const page = new DOMParser().parseFromString(await (await fetch(location.href)).text(),
+                                                 "text/html");
+    const finished = page.getElementById("job");
+    job.replaceWith(finished);
+    const result = document.getElementById("result");
+    if (result) result.focus();
+  });
 })();
