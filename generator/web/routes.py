@@ -6,9 +6,11 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import tempfile
 import zipfile
 from collections.abc import AsyncIterator
+from html import escape as html_escape
 from pathlib import Path
 
 from starlette.datastructures import FormData
@@ -28,6 +30,7 @@ from ..conversions.record import (Request as Asked, find_note, note_name, plan_c
                                   record_conversions)
 from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
+from ..forms import PRINT_CSS
 from ..errors import ConversionError, DealdocsError, LogError, RenderError, TermSheetError
 from ..loader import PathKey, format_path
 from ..model import TermSheet
@@ -272,9 +275,36 @@ def preview(request: Request) -> Response:
     try:
         (document,) = render_jobs(prepared.deal, jobs)
     except RenderError as exc:
-        return _page(request, "findings.html", 409, title=f"{name} cannot be rendered",
+        return _page(request, "findings.html", 409, title=f"{jobs[0].title} cannot be made",
                      sheet=sheet, findings=exc.findings)
-    return HTMLResponse(document.html)
+    # On screen, in the documents' own print stylesheet (and their fonts), inside a page
+    # that fits a phone; a bar leads back to the deal.
+    head = (f'<meta name="viewport" content="width=device-width, initial-scale=1">'
+            f'<link rel="stylesheet" href="{_url(request, "form_file", sheet=sheet.name, file=PRINT_CSS)}">'
+            f'<link rel="stylesheet" href="{_url(request, "static", path="preview.css")}">')
+    bar = (f'<nav class="desk-bar" aria-label="Deal desk"><a href="'
+           f'{_url(request, "edit", sheet=sheet.name)}#documents">Back to the deal</a></nav>')
+    html = document.html.replace("</head>", head + "</head>", 1)
+    html = re.sub(r"(<body[^>]*>)", lambda match: match.group(1) + bar, html, count=1)
+    return HTMLResponse(html)
+
+
+def _url(request: Request, name: str, **params: str) -> str:
+    return html_escape(str(request.app.url_path_for(name, **params)))
+
+
+def form_file(request: Request) -> Response:
+    """The print stylesheet of the deal's forms and the fonts it names, for previews."""
+    sheet = _sheet(request)
+    prepared = _prepared(request, sheet)
+    file = request.path_params["file"]
+    if file != PRINT_CSS and not re.fullmatch(r"base/fonts/[\w.-]+\.(?:ttf|otf|woff2?)", file):
+        raise HTTPException(404, "not a file of the documents' stylesheet")
+    try:
+        path = prepared.deal.forms.path(file)
+    except FileNotFoundError:
+        raise HTTPException(404, "not a file of the documents' stylesheet") from None
+    return FileResponse(path, media_type="text/css" if file == PRINT_CSS else None)
 
 
 async def build(request: Request) -> Response:
@@ -473,6 +503,7 @@ routes = [
     Route("/deals/{sheet}", save, methods=["POST"], name="save"),
     Route("/deals/{sheet}/check", check, methods=["POST"], name="check"),
     Route("/deals/{sheet}/preview/{document}", preview, name="preview"),
+    Route("/deals/{sheet}/forms/{file:path}", form_file, name="form_file"),
     Route("/deals/{sheet}/build", build, methods=["POST"], name="build"),
     Route("/deals/{sheet}/files/{file:path}", download, name="download"),
     Route("/deals/{sheet}/build.zip", build_zip, name="build_zip"),
