@@ -166,7 +166,16 @@ FORMATS = {
 }
 """How a figure is written, from its type's description in the model."""
 
+FLAGS = {
+    "--note": "Note", "--date": "Conversion Date", "--principal": "Principal to convert",
+    "--interest": "Convert the interest accrued on it too", "--index-rate": "Index rates",
+    "--again": "Record it again", "--rescind": "Rescind",
+}
+"""The command line's options, as the desk's forms name them."""
+
 _CODE = re.compile(r"`([^`]*)`")
+_FLAG = re.compile(r"--[a-z][a-z-]*")
+_ELSEWHERE = re.compile(r"\s*\([^()]*(?:CSV|command line|column)[^()]*\)")
 
 
 def pattern(path: tuple, per_closing: frozenset[int] = frozenset()) -> str:
@@ -197,10 +206,13 @@ def item_name(list_key: str) -> str:
 
 def plain(text: str) -> str:
     """A message in the user's words: each `key` or `section.key` the checks name in code is
-    named as the interview labels it."""
+    named as the interview labels it, each option of the command line as the desk's forms
+    name it; what concerns a CSV batch or the command line alone is left out."""
     def words(match: re.Match[str]) -> str:
         code = match.group(1).rstrip(":")
         if not re.fullmatch(r"[a-z_.]+", code):
             return code
         return "“" + label(code.rsplit(".", 1)[-1]) + "”"
-    return _CODE.sub(words, text)
+    text = _ELSEWHERE.sub("", _CODE.sub(words, text))
+    return _FLAG.sub(lambda match: "“" + FLAGS.get(match.group(0), match.group(0)) + "”"
+                     if match.group(0) in FLAGS else match.group(0), text)

@@ -25,9 +25,10 @@ from starlette.routing import Route
 from ..build import FORMATS, write_documents
 from ..changes.folder import CHANGES
 from ..build.render import render_jobs
-from ..conversions.documents import render_conversion_documents
+from ..conversions.documents import notice_job, render_conversion_documents
+from ..conversions.log import CONVERSION
 from ..conversions.record import (Request as Asked, find_note, note_name, plan_conversions,
-                                  record_conversions)
+                                  record_conversions, record_rescission)
 from ..conversions.session import opened_log
 from ..documents import KIND_NAMES, plan
 from ..forms import PRINT_CSS
@@ -453,33 +454,46 @@ def conversions(request: Request) -> Response:
     return _conversions(request, _sheet(request), {})
 
 
+_ASKED = ("note", "date", "principal", "interest", "index_rates", "again", "action", "entry")
+
+
 async def convert(request: Request) -> Response:
     sheet = _sheet(request)
     form_data = await checked_form(request)
-    asked = {key: str(form_data.get(key, "")) for key in ("note", "date", "principal", "action")}
+    asked = {key: str(form_data.get(key, "")) for key in _ASKED}
     return await run_in_threadpool(_conversions, request, sheet, asked)
 
 
 def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Response:
+    """`dealdocs convert`, as a form: show the shares, then record (interest converted
+    with it if asked, the same conversion again only when asked); a conversion of the
+    history rescinded after a confirmation; every notice of the history to download."""
     desk = _desk(request)
     prepared = _prepared(request, sheet)
     deal = prepared.deal
-    note = find_note(prepared, asked["note"]) if asked else None
+    note = find_note(prepared, asked["note"]) if asked.get("note") else None
     if note is not None:
         # Named as the form names it, however it was given (its number, B1-01): the form
         # selects it and the history shows its entries.
         asked = {**asked, "note": note_name(note)}
-    record = asked.get("action") == "record"
-    planned, findings, build, message, history = [], [], None, "", []
+    action = asked.get("action", "")
+    writes = action in ("record", "rescind")
+    planned, findings, build, message, history, recorded = [], [], None, "", [], []
     try:
-        with opened_log(sheet.path, prepared, desk.log, desk.out, create=record,
-                        check=record) as book:
+        with opened_log(sheet.path, prepared, desk.log, desk.out, create=writes,
+                        check=writes) as book:
             history = book.entries(deal.deal.id) if book else []
-            if asked:
-                requests = [Asked(asked["note"], asked["date"], asked["principal"])]
+            if action in ("plan", "record"):
+                requests = [Asked(asked["note"], asked["date"], asked["principal"],
+                                  interest=asked.get("interest") == "yes",
+                                  index_rates=tuple(asked.get("index_rates", "").split()),
+                                  again=asked.get("again") == "yes")]
                 planned = plan_conversions(prepared, requests, history)
-            if record and book is not None:
+            if action == "record" and book is not None:
                 recorded = record_conversions(book, prepared, requests)
+            elif action == "rescind" and book is not None:
+                recorded = [record_rescission(book, prepared, asked.get("entry", ""))]
+            if recorded:
                 history = book.entries(deal.deal.id)
                 documents = render_conversion_documents(deal, history, recorded,
                                                         [entry.note for entry in recorded])
@@ -489,11 +503,26 @@ def _conversions(request: Request, sheet: Sheet, asked: dict[str, str]) -> Respo
         findings = exc.findings
     except (LogError, DealdocsError) as exc:
         message = str(exc)
+    files: dict[str, list[str]] = {}
+    for entry in desk.manifest(deal.deal.id):
+        files.setdefault(entry.document, []).append(entry.file)
+    rescinding = next((e for e in history if action == "rescind-ask"
+                       and str(e.id) == asked.get("entry")), None)
     return _page(request, "conversions.html", 200 if not (findings or message) else 409,
                  sheet=sheet, deal=deal, asked=asked, planned=planned, findings=findings,
-                 build=build, message=message,
-                 history=[e for e in history if e.note == asked.get("note", e.note)],
-                 notes=deal.notes)
+                 build=build, message=message, recorded=recorded, rescinding=rescinding,
+                 history=[e for e in history if e.note == asked.get("note") or
+                          not asked.get("note")],
+                 notices=_notices(deal, history, files),
+                 notes=deal.notes, floating=deal.note_terms.floating_rate is not None
+                 if deal.note_terms else False)
+
+
+def _notices(deal, history, files: dict[str, list[str]]) -> dict[int, list[str]]:
+    """The files of each conversion's filled notice that the deal's folder holds."""
+    notes = {note_name(note): note for note in deal.notes}
+    return {entry.id: files.get(notice_job(deal, notes[entry.note], entry).name, [])
+            for entry in history if entry.kind == CONVERSION and entry.note in notes}
 
 
 routes = [
