@@ -158,8 +158,8 @@
     }
     remember();
     if (stored.edits.length) {
-      state.textContent = "Your unsaved edits were kept: Save writes them, Cancel edits drops them.";
       form.dispatchEvent(new Event("input"));
+      state.textContent = "Your unsaved edits were kept: Save writes them, Cancel edits drops them.";
     }
   }
   if (form.dataset.focus) {
