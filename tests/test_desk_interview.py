@@ -267,9 +267,44 @@ def filled_in(data: dict) -> dict[str, str]:
     return values
 
 
+def test_the_closing_checklist_follows_the_documents_and_exports(desk, sheet, page):
+    address, _ = desk
+    checklist = f"{address}/deals/{SHEET}/checklist/third"
+    rockmore = page.locator("#checklist tr", has_text="No. B1-01")
+    page.goto(checklist)
+    assert "Drafted" in rockmore.inner_text() and "Zoltek Companies, Inc." in rockmore.inner_text()
+    open_deal(page, address)
+    for box in page.locator('input[name="kind"]').all():
+        box.set_checked(box.get_attribute("value") == "note")
+    for box in page.locator('input[name="format"]').all():
+        box.set_checked(box.get_attribute("value") == "html")
+    page.click("#build")
+    page.wait_for_selector("#result", timeout=120_000)
+    page.goto(checklist)
+    assert "Made, up to date" in rockmore.inner_text()
+    open_deal(page, address)
+    page.fill(field("schedule_a[0].principal.third"), "3,333,334")
+    save(page)
+    page.goto(checklist)
+    assert "Changed since" in rockmore.inner_text()
+    assert "Made, up to date" in page.locator("#checklist tr", has_text="No. B1-02").inner_text()
+    shot(page, "checklist")
+    with page.expect_download() as csv_file:
+        page.click("text=Download as CSV")
+    rows = Path(csv_file.value.path()).read_text(encoding="utf-8").splitlines()
+    assert rows[0] == "Document,Status,Signed by" and any("B1-01" in row for row in rows)
+    with page.expect_download() as word:
+        page.click("text=Download as Word")
+    from docx import Document
+    table = Document(word.value.path()).tables[0]
+    assert [cell.text for cell in table.rows[0].cells] == ["Document", "Status", "Signed by"]
+    assert len(table.rows) == len(rows)
+
+
 PAGES = (("deals", "/"), ("interview", f"/deals/{SHEET}"),
          ("conversions", f"/deals/{SHEET}/conversions"),
-         ("preview", f"/deals/{SHEET}/preview/note-third-rockmore"))
+         ("preview", f"/deals/{SHEET}/preview/note-third-rockmore"),
+         ("checklist", f"/deals/{SHEET}/checklist/third"))
 
 
 @pytest.fixture(scope="module")
@@ -299,8 +334,12 @@ def test_every_page_fits_the_width_without_clipping(every_page, browser, width):
     try:
         for name, path in pages:
             page.goto(address + path)
+            page.evaluate("document.fonts.ready.then(() => true)")  # the documents' own fonts
             wide = page.evaluate("document.documentElement.scrollWidth")
-            assert wide <= width, f"{name} is {wide} px wide at {width} px"
+            assert wide <= width, f"{name} is {wide} px wide at {width} px: " + str(
+                page.evaluate("""() => [...document.querySelectorAll('body *')].filter(
+                  el => el.getBoundingClientRect().right > innerWidth).slice(0, 5).map(
+                  el => el.outerHTML.slice(0, 100))"""))
             clipped = page.evaluate("""() => [...document.querySelectorAll(
                 'input, select, button, a, td, th, legend, label, h1, h2, p')].filter(el => {
                   const box = el.getBoundingClientRect();

@@ -17,6 +17,7 @@ from .documents import FORMAT_NAMES, KIND_HEADINGS
 from .interview import plain
 from .jobs import STEP_NAMES, Jobs
 from .routes import routes
+from .checklist import routes as checklist_routes
 from .security import Guard
 
 HERE = Path(__file__).parent
@@ -42,7 +43,9 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    app = Starlette(routes=[*routes, Mount("/static", StaticFiles(directory=HERE / "static"),
+    app = Starlette(routes=[*routes,
+                            *checklist_routes,
+                            Mount("/static", StaticFiles(directory=HERE / "static"),
                                            name="static")],
                     middleware=guards)
     app.state.desk = Desk(folder, out, log)
