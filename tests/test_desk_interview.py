@@ -156,6 +156,22 @@ def test_adding_a_lender_and_saving_writes_it_once_and_nothing_else(desk, sheet,
     assert ORIGINAL.count(heading) == written.count(heading) == 1
 
 
+def test_an_optional_section_is_offered_and_added_after_everything_written(desk, sheet, page):
+    address, _ = desk
+    open_deal(page, address)
+    page.click('button[value="section:signatures_return_to"]')
+    page.wait_for_selector(field("signatures_return_to.email"))
+    assert sheet.read_text(encoding="utf-8") == ORIGINAL  # a draft
+    page.fill(field("signatures_return_to.name"), "Example Counsel LLP")
+    page.fill(field("signatures_return_to.email"), "closing@counsel.example")
+    save(page)
+    written = sheet.read_text(encoding="utf-8")
+    # Quoted as the placeholders they replace were written: the file's own style.
+    assert written == ORIGINAL + ('\nsignatures_return_to:\n  name: "Example Counsel LLP"\n'
+                                  '  email: "closing@counsel.example"\n')
+    assert page.locator('button[value="section:signatures_return_to"]').count() == 0
+
+
 def test_a_save_with_errors_asks_first(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
@@ -341,14 +357,18 @@ def test_every_page_fits_the_width_without_clipping(every_page, browser, width):
                   el => el.getBoundingClientRect().right > innerWidth).slice(0, 5).map(
                   el => el.outerHTML.slice(0, 100))"""))
             clipped = page.evaluate("""() => [...document.querySelectorAll(
-                'input, select, button, a, td, th, legend, label, h1, h2, p')].filter(el => {
+                'input, select, button, a, td, th, table, legend, label, h1, h2, p')].filter(el => {
                   const box = el.getBoundingClientRect();
                   if (!box.width) return false;
+                  let right = document.documentElement.clientWidth;
                   for (let up = el.parentElement; up; up = up.parentElement) {
-                    const style = getComputedStyle(up);
-                    if (/(auto|scroll)/.test(style.overflowX)) return false;  // scrolls
+                    // A table meant to scroll sideways (and says so) is not clipped.
+                    if (up.matches('.scroll, pre, table')) return false;
+                    if (getComputedStyle(up).overflowX !== 'visible') {
+                      right = Math.min(right, up.getBoundingClientRect().right);
+                    }
                   }
-                  return box.right > document.documentElement.clientWidth + 1;
+                  return box.right > right + 1;
                 }).map(el => el.outerHTML.slice(0, 80))""")
             assert clipped == [], f"{name} at {width} px"
             shot(page, f"desk-{name}-{width}")

@@ -19,8 +19,9 @@ from ..findings import Finding
 from ..loader import PathKey, compose, format_path
 from .. import model as model_module
 from ..model import TermSheet
+from ..starter import PLACEHOLDER
 from . import interview
-from .source import keyed
+from .source import SourceEditError, keyed
 
 
 @dataclass
@@ -269,3 +270,51 @@ def in_words(message: str, sections: list[Node]) -> str:
         if name in message:
             message = message.replace(name, f"“{nodes[name].where}”")
     return interview.plain(message)
+
+
+def missing_sections(text: str) -> list[tuple[str, str]]:
+    """The optional sections the term sheet does not have, each with its title, in the
+    model's order: what the interview offers to add."""
+    schema = TermSheet.model_json_schema(by_alias=True)
+    try:
+        root = compose(text, "")
+    except TermSheetError:
+        return []
+    if not isinstance(root, yaml.MappingNode):
+        return []
+    present = {key.value for key, _ in keyed(root)}
+    required = set(schema.get("required", []))
+    return [(key, interview.label(key)) for key in schema["properties"]
+            if key not in present and key not in required and "\n  " in section_text(key)
+            or key == "templates" and key not in present]
+
+
+def section_text(key: str) -> str:
+    """A new section `key` as YAML: each value it requires, to fill in (the starter's
+    placeholder, which the checks list until it is replaced)."""
+    schema = TermSheet.model_json_schema(by_alias=True)
+    if key not in schema["properties"]:
+        raise SourceEditError(f"there is no section {key!r} to add")
+    section = _resolve(schema["properties"][key], schema)
+    if "properties" not in section:
+        return f'{key}: "{PLACEHOLDER}: {interview.label(key).lower()}"\n'
+    return "\n".join([f"{key}:", *_required(section, schema, 2)]) + "\n"
+
+
+def _required(schema: dict, root: dict, indent: int) -> list[str]:
+    pad = " " * indent
+    lines = []
+    for name in schema.get("required", []):
+        child = _resolve(schema["properties"][name], root)
+        if "properties" in child:
+            lines += [f"{pad}{name}:", *_required(child, root, indent + 2)]
+        elif child.get("type") == "array":
+            item = _resolve(child.get("items", {}), root)
+            if "properties" in item:
+                first, *rest = _required(item, root, indent + 4)
+                lines += [f"{pad}{name}:", f"{pad}  - {first.lstrip()}", *rest]
+            else:
+                lines += [f"{pad}{name}:", f'{pad}  - "{PLACEHOLDER}: {interview.label(name)}"']
+        else:
+            lines.append(f'{pad}{name}: "{PLACEHOLDER}: {interview.label(name).lower()}"')
+    return lines

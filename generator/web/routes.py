@@ -38,13 +38,14 @@ from ..model import TermSheet
 from ..signings import AMENDMENT_SIGNING
 from .desk import Checked, Conflict, Desk, NotFound, Sheet
 from .documents import documents_by_kind
-from .form import form, in_words, placed, placed_nodes
+from .form import form, in_words, missing_sections, placed, placed_nodes, section_text
 from .jobs import STEPS, Jobs
 from .security import CSRF_FIELD, checked_form
-from .source import (SourceEditError, add_item, decode_draft, encode_draft, move_item,
-                     parse_path, remove_item, scalars, set_values)
+from .source import (SourceEditError, add_item, append_section, decode_draft, encode_draft,
+                     move_item, parse_path, remove_item, scalars, set_values)
 
 _OPERATIONS = {"add": add_item, "remove": remove_item,
+               "section": lambda text, path: append_section(text, section_text(str(path[0]))),
                "up": lambda text, path: move_item(text, path, -1),
                "down": lambda text, path: move_item(text, path, 1)}
 
@@ -116,7 +117,7 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
                  kinds=KIND_NAMES, steps=list(STEPS),
                  files=desk.manifest(deal_id) if deal_id else [],
                  message=in_words(message, sections), saved=saved, draft=draft,
-                 focus=focus, asking=asking,
+                 focus=focus, asking=asking, missing=missing_sections(text),
                  change_files=desk.part_files(deal_id, CHANGES) if deal_id else [],
                  binders=[(part, heading, desk.part_files(deal_id, part))
                           for part, heading in _binder_parts(prepared.sheet)] if deal_id else [])
@@ -212,7 +213,8 @@ def _save(request: Request, form_data: FormData) -> Response:
                             + f"?saved={changed}", 303)
 
 
-_DONE = {"add": "Added", "remove": "Removed", "up": "Moved up", "down": "Moved down"}
+_DONE = {"add": "Added", "remove": "Removed", "up": "Moved up", "down": "Moved down",
+         "section": "Section added, each value to fill in"}
 
 
 def _changed(before: str, after: str) -> int:

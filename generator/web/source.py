@@ -325,3 +325,16 @@ def decode_draft(carried: str) -> str:
     except (ValueError, UnicodeError):
         raise SourceEditError("the page's unsaved edits could not be read; reload the "
                               "page") from None
+
+
+def append_section(text: str, section: str) -> str:
+    """`text` with a new top-level section after everything written, a blank line between:
+    every byte written before stays as it was."""
+    key = section.split(":", 1)[0]
+    root = _composed(text)
+    if isinstance(root, yaml.MappingNode) and any(
+            name.value == key for name, _ in keyed(root)):
+        raise SourceEditError(f"{key} is already in this term sheet")
+    grown = text + ("" if text.endswith("\n") or not text else "\n") + "\n" + section
+    _composed(grown)
+    return grown
