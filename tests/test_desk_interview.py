@@ -8,9 +8,11 @@ screenshot in tmp/artifacts/ at both widths."""
 from __future__ import annotations
 
 import difflib
+import io
 import shutil
 import socket
 import threading
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -298,6 +300,9 @@ def test_the_closing_checklist_follows_the_documents_and_exports(desk, sheet, pa
     page.wait_for_selector("#result", timeout=120_000)
     page.goto(checklist)
     assert "Made, up to date" in rockmore.inner_text()
+    zipped = page.request.get(f"{address}/deals/{SHEET}/build.zip")
+    with zipfile.ZipFile(io.BytesIO(zipped.body())) as build:
+        assert "note-third-rockmore.html" in build.namelist()
     open_deal(page, address)
     page.fill(field("schedule_a[0].principal.third"), "3,333,334")
     save(page)

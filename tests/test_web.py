@@ -4,7 +4,9 @@ against cross-site forms, paths outside its folders and two tabs saving over eac
 from __future__ import annotations
 
 import difflib
+import io
 import re
+import zipfile
 import os
 import shutil
 import subprocess
@@ -298,8 +300,11 @@ def test_the_binders_are_built_from_the_desk_and_served_from_their_folders(clien
                                                                            bundled):
     bundled.deal_folder(AMENDMENT_1, folders[1])  # this session's PDFs: nothing to render
     page = _run(client, "binder")
-    assert "Built: 0 document(s) rendered" in page
     assert "Binders made: Third Closing, Fourth Closing." in page
+    assert f"/deals/{SHEET}/binders/third/binder.pdf" in page  # each file, and the zip
+    assert f"/deals/{SHEET}/binders/third.zip" in page
+    with zipfile.ZipFile(io.BytesIO(client.get(f"/deals/{SHEET}/binders/third.zip").content)) as zipped:
+        assert "third/binder.pdf" in zipped.namelist()
     deal = client.get(f"/deals/{SHEET}").text
     assert f"/deals/{SHEET}/binders/third/binder.pdf" in deal
     assert client.get(f"/deals/{SHEET}/binders/third/binder.pdf").content.startswith(b"%PDF")
