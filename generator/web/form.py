@@ -155,7 +155,7 @@ def _node(yaml_node: yaml.Node, path: PathKey, label: str, schema: dict, context
         items = _resolve(schema.get("items", {}), context.root)
         item = interview.item_name(str(path[-1]))
         return Node(path, label, interview.plain(help), is_list=True, item=item, where=where,
-                    children=[_node(value, (*path, index), _item_label(item, index, value),
+                    children=[_node(value, (*path, index), _item_label(item, index),
                                     items, context, where, per_closing)
                               for index, value in enumerate(yaml_node.value)])
     properties = {key: {**value, "kind": _kinds(schema.get("title", "")).get(key, "")}
@@ -179,7 +179,7 @@ def _node(yaml_node: yaml.Node, path: PathKey, label: str, schema: dict, context
     return Node(path, label, interview.plain(help), children=children, where=where)
 
 
-def _item_label(item: str, index: int, value: yaml.Node) -> str:
+def _item_label(item: str, index: int) -> str:
     """"Lender 2", or for a list of values "Section 2"."""
     return f"{item[0].upper()}{item[1:]} {index + 1}"
 

@@ -114,7 +114,7 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
     return _page(request, "edit.html", status, sheet=sheet, text=text, sha256=sha256,
                  encoded=encode_draft(text), sections=sections, checked=checked, deal=deal,
                  documents=documents_by_kind(deal) if deal else [], formats=FORMATS,
-                 kinds=KIND_NAMES, steps=list(STEPS),
+                 kinds=KIND_NAMES,
                  files=desk.manifest(deal_id) if deal_id else [],
                  message=in_words(message, sections), saved=saved, draft=draft,
                  focus=focus, asking=asking, missing=missing_sections(text),
