@@ -242,3 +242,15 @@ def log_place(request, tmp_path) -> Callable[[], str]:
         engine.dispose()
         return url
     return empty
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's headless Chromium, driven by Playwright: one for the whole session, shared by
+    every browser test of the desk (each opens contexts of its own)."""
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as playwright:
+        chromium = playwright.chromium.launch(executable_path=shutil.which("chromium"),
+                                              headless=True)
+        yield chromium
+        chromium.close()

@@ -47,15 +47,6 @@ def desk(tmp_path_factory):
     thread.join(10)
 
 
-@pytest.fixture(scope="session")
-def browser():
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=CHROMIUM, headless=True)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def page(browser):
     context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
@@ -74,7 +65,7 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     address, sheets = desk
     page.goto(address)
     shot(page, "deals")
-    page.click(f"text={SHEET}")
+    page.click(f"a[href=\"/deals/{SHEET}\"]")  # listed by its title
     page.wait_for_selector(PRINCIPAL)
 
     page.fill(PRINCIPAL, "4,333,333")

@@ -13,8 +13,10 @@ from starlette.staticfiles import StaticFiles
 
 from ..formatting import longdate, money, price, shares
 from .desk import Desk
-from .jobs import Jobs
-from . import check, regenerate, signatures
+from . import check, checklist, regenerate, signatures
+from .documents import FORMAT_NAMES, KIND_HEADINGS
+from .interview import plain
+from .jobs import STEP_NAMES, Jobs
 from .routes import routes
 from .security import Guard
 
@@ -26,7 +28,9 @@ def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(HERE / "templates"), undefined=StrictUndefined,
                       autoescape=select_autoescape(default=True), trim_blocks=True,
                       lstrip_blocks=True)
-    env.filters.update(money=money, shares=shares, price=price, longdate=longdate)
+    env.filters.update(money=money, shares=shares, price=price, longdate=longdate, plain=plain)
+    env.globals.update(kind_headings=KIND_HEADINGS, format_names=FORMAT_NAMES,
+                       step_names=STEP_NAMES)
     return env
 
 
@@ -39,7 +43,7 @@ def create_app(folder: Path, out: Path, *, token: str | None = None,
     guards = [Middleware(Guard, token=token)]
     if token is None:
         guards.insert(0, Middleware(TrustedHostMiddleware, allowed_hosts=LOCAL_HOSTS))
-    pages = [*routes, *signatures.routes, *regenerate.routes, *check.routes]
+    pages = [*routes, *checklist.routes, *signatures.routes, *regenerate.routes, *check.routes]
     app = Starlette(routes=[*pages, Mount("/static", StaticFiles(directory=HERE / "static"),
                                           name="static")],
                     middleware=guards)

@@ -62,5 +62,5 @@ def _check(request: Request, name: str, data: bytes, against: str) -> list:
     return findings
 
 
-routes = [Route("/check", check_page, name="check"),
-          Route("/check", check_upload, methods=["POST"], name="check_upload")]
+routes = [Route("/check", check_page, name="check_document"),
+          Route("/check", check_upload, methods=["POST"], name="check_document_upload")]

@@ -18,6 +18,7 @@ from ..errors import DealdocsError, TermSheetError
 from ..findings import Finding, errors
 from ..loader import compose, read_text
 from ..pipeline import Prepared, prepare_text
+from ..starter import starter_term_sheet
 from .source import digest
 
 
@@ -63,6 +64,29 @@ class Summary:
     deal_id: str | None
     last_build: dt.datetime | None
     conversions: int | None
+
+    @property
+    def state(self) -> str:
+        """Where the deal stands, in words."""
+        checked = self.checked
+        if checked.prepared is None:
+            first = checked.findings[0].message if checked.findings else "not a term sheet"
+            return f"Cannot be read: {first}"
+        to_fill = sum(1 for finding in checked.findings if finding.code == "starter.fill-in")
+        if to_fill:
+            return f"Started: {to_fill} value{'s' if to_fill != 1 else ''} still to fill in"
+        if checked.errors:
+            return (f"{checked.errors} thing{'s' if checked.errors != 1 else ''} to correct "
+                    "before the documents can be made")
+        warned = (f" ({checked.warnings} warning{'s' if checked.warnings != 1 else ''})"
+                  if checked.warnings else "")
+        return ("Documents made" if self.last_build else "Ready to make the documents") + warned
+
+    @property
+    def tone(self) -> str:
+        if self.checked.prepared is None or self.checked.errors:
+            return "bad"
+        return "warn" if self.checked.warnings else "good"
 
 
 class Desk:
@@ -127,6 +151,21 @@ class Desk:
             except BaseException:
                 Path(temporary).unlink(missing_ok=True)
                 raise
+
+    def start(self, deal_id: str) -> str:
+        """A new term sheet `deal_id`.yaml from the starter of `dealdocs new`; its name.
+        ValueError if the id is not one, FileExistsError if the deal exists."""
+        text = starter_term_sheet(deal_id)
+        name = f"{deal_id}.yaml"
+        handle, temporary = tempfile.mkstemp(dir=self.folder, prefix=".", suffix=".yaml.new")
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+                stream.write(text)
+            # Linked into place whole, and never over a term sheet of that name.
+            os.link(temporary, self.folder / name)
+        finally:
+            Path(temporary).unlink(missing_ok=True)
+        return name
 
     def deal_folder(self, deal_id: str) -> Path:
         return self.out / deal_id

@@ -27,6 +27,8 @@ class Job:
     step: str
     done: int = 0
     total: int | None = None
+    stage: str = "Starting"
+    """What the build is doing now, in words; `done` of `total` count its files."""
     build: Build | None = None
     error: str = ""
     findings: list[Finding] = field(default_factory=list)
@@ -38,7 +40,11 @@ class Job:
     """Set when the build has ended, well or not; its page polls this and the counts."""
 
     def report(self, done: int, total: int) -> None:
-        self.done, self.total = done, total
+        self.stage, self.done, self.total = "Writing the files", done, total
+
+    def preparing(self) -> None:
+        """Rendering and checking the documents, before any file is written."""
+        self.stage, self.done, self.total = "Preparing the documents", 0, None
 
 
 def render_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[str],
@@ -46,6 +52,7 @@ def render_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[s
     """`dealdocs render --only KIND... --format ...`; a build of every kind is kept as a
     version, as `dealdocs render` keeps it."""
     assert prepared.deal is not None
+    job.preparing()
     documents = render_documents(prepared.deal, kinds)
     whole = not kinds or set(kinds) >= set(KIND_NAMES)
     keeping = Keeping(prepared, documents) if whole else None
@@ -61,6 +68,7 @@ def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[
     the last kept version that differs from the saved term sheet."""
     assert prepared.deal is not None
     deal_id = prepared.deal.deal.id
+    job.preparing()
     new = current_snapshot(prepared)
     old = kept_snapshot(out / deal_id, new)
     if old is None:
@@ -73,8 +81,9 @@ def compare_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[
     documents = change_documents(report, old, new, deal_id, os_user())
     folder = write_changes(out, deal_id, documents, formats, default_jobs(),
                            progress=job.report)
-    job.outcome = (f"Compared with {old.label}: {len(report.terms)} term(s) and "
-                   f"{len(report.documents)} document(s) changed.")
+    job.outcome = (f"Compared with {old.label}: {_count(len(report.terms), 'term')} changed, "
+                   f"{_count(len(report.figures), 'figure')} moved, "
+                   f"{_count(len(report.documents), 'document')} changed.")
     job.changes = sorted(path.name for path in folder.iterdir())
 
 
@@ -84,15 +93,27 @@ def binder_step(prepared: Prepared, out: Path, kinds: list[str], formats: list[s
     binder's own), the deal kept as a version."""
     assert prepared.deal is not None
     closings = list(prepared.deal.closings)
+    job.preparing()
+
+    def step(closing, what: str) -> None:
+        job.stage, job.done, job.total = f"{closing.name}'s binder: {what}", 0, None
+
     job.build, binders, _ = build_binders(prepared, closings, out, progress=job.report,
+                                       step=step,
                                        keep=Keeping(prepared, render_documents(prepared.deal)))
     made = [binder.closing.name for binder in binders if binder.files]
     job.outcome = (f"Binders made: {', '.join(made)}." if made else
                    "Every binder was up to date.")
 
 
+def _count(number: int, thing: str) -> str:
+    return f"{number} {thing}{'s' if number != 1 else ''}"
+
+
 # The steps the desk offers, by name: each a function of this signature.
 STEPS = {"render": render_step, "binder": binder_step, "compare": compare_step}
+STEP_NAMES = {"render": "Making the documents", "binder": "Making the binders",
+              "compare": "Comparing with the last version"}
 
 
 class Jobs:

@@ -12,6 +12,7 @@ never reformatted. Every text is read through the loader's `compose`, within its
 
 from __future__ import annotations
 
+import base64
 import copy
 import hashlib
 import io
@@ -22,6 +23,7 @@ from dataclasses import dataclass
 
 import yaml
 from ruamel.yaml import YAML
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import YAMLError
 from ruamel.yaml.nodes import ScalarNode
 from ruamel.yaml.resolver import VersionedResolver
@@ -162,12 +164,17 @@ def _spellings(value: str, style: str | None, plain: bool) -> list[str]:
 
 
 def add_item(text: str, list_path: PathKey) -> str:
-    """A copy of the list's last item appended to it (to be edited into the new one)."""
+    """A copy of the list's last item appended to it (to be edited into the new one),
+    without the comments of the item it copies: the comment block that followed the list
+    (the next section's heading) now follows the new item, once."""
     def change(items: list) -> None:
         if not items:
             raise SourceEditError(f"{format_path(list_path)} is empty; add the first item in "
                                   "the source")
-        items.append(copy.deepcopy(items[-1]))
+        added = copy.deepcopy(items[-1])
+        _uncommented(added)
+        items.append(added)
+        _hand_over_trailing(items, len(items) - 2, len(items) - 1)
     return _edit_list(text, list_path, change)
 
 
@@ -179,6 +186,8 @@ def remove_item(text: str, item_path: PathKey) -> str:
             raise SourceEditError(f"{format_path(item_path)} is not in this term sheet")
         if len(items) == 1:
             raise SourceEditError(f"{format_path(item_path)} is the list's only item")
+        if index == len(items) - 1:
+            _hand_over_trailing(items, index, index - 1)
         del items[index]
     return _edit_list(text, item_path[:-1], change)
 
@@ -191,8 +200,62 @@ def move_item(text: str, item_path: PathKey, by: int) -> str:
         if index >= len(items):
             raise SourceEditError(f"{format_path(item_path)} is not in this term sheet")
         target = min(max(index + by, 0), len(items) - 1)
+        last = len(items) - 1
+        if last in (index, target) and index != target:
+            # The block after the list stays after the list, whichever item ends it.
+            _hand_over_trailing(items, last, target if index == last else index)
         items.insert(target, items.pop(index))
     return _edit_list(text, item_path[:-1], change)
+
+
+def _uncommented(data: object) -> None:
+    """`data` without any comment of its own (a copy's comments would be written twice)."""
+    if isinstance(data, (CommentedMap, CommentedSeq)):
+        data.ca.items.clear()
+        data.ca.comment = None
+        data.ca.end = None
+        for value in (data.values() if isinstance(data, CommentedMap) else data):
+            _uncommented(value)
+
+
+def _last_entry(holder: CommentedMap | CommentedSeq, key: object) -> tuple[object, object]:
+    """The mapping or list, and the key, of the last value written under `holder[key]`:
+    where ruamel.yaml keeps the comments and blank lines that follow it."""
+    while True:
+        value = holder[key]
+        if isinstance(value, CommentedMap) and value:
+            holder, key = value, list(value)[-1]
+        elif isinstance(value, CommentedSeq) and value:
+            holder, key = value, len(value) - 1
+        else:
+            return holder, key
+
+
+def _hand_over_trailing(items: CommentedSeq, source: int, target: int) -> None:
+    """Move what follows item `source`'s last line (blank lines, the next section's comment
+    block) to follow item `target`'s; the end-of-line comment stays on its line."""
+    holder, key = _last_entry(items, source)
+    slot = 2 if isinstance(holder, CommentedMap) else 0
+    tokens = holder.ca.items.get(key)
+    if not tokens or tokens[slot] is None:
+        return
+    token = tokens[slot]
+    own_line, newline, after = token.value.partition("\n")
+    if not after:
+        return
+    into, into_key = _last_entry(items, target)
+    into_slot = 2 if isinstance(into, CommentedMap) else 0
+    moved = copy.copy(token)
+    moved.value = "\n" + after
+    into_tokens = into.ca.items.setdefault(into_key, [None] * (4 if into_slot == 2 else 2))
+    if into_tokens[into_slot] is not None:
+        own, _, _ = into_tokens[into_slot].value.partition("\n")
+        moved.value = own + "\n" + after
+    into_tokens[into_slot] = moved
+    if own_line:
+        token.value = own_line + newline
+    else:
+        tokens[slot] = None
 
 
 def _index(item_path: PathKey) -> int:
@@ -249,3 +312,29 @@ def _dump(round_trip: YAML, data: object) -> str:
     out = io.StringIO()
     round_trip.dump(data, out)
     return out.getvalue()
+
+
+def encode_draft(text: str) -> str:
+    """A draft as a form carries it: base64, so that no browser rewrites its line ends."""
+    return base64.b64encode(text.encode("utf-8")).decode("ascii")
+
+
+def decode_draft(carried: str) -> str:
+    try:
+        return base64.b64decode(carried.encode("ascii"), validate=True).decode("utf-8")
+    except (ValueError, UnicodeError):
+        raise SourceEditError("the page's unsaved edits could not be read; reload the "
+                              "page") from None
+
+
+def append_section(text: str, section: str) -> str:
+    """`text` with a new top-level section after everything written, a blank line between:
+    every byte written before stays as it was."""
+    key = section.split(":", 1)[0]
+    root = _composed(text)
+    if isinstance(root, yaml.MappingNode) and any(
+            name.value == key for name, _ in keyed(root)):
+        raise SourceEditError(f"{key} is already in this term sheet")
+    grown = text + ("" if text.endswith("\n") or not text else "\n") + "\n" + section
+    _composed(grown)
+    return grown

@@ -4,13 +4,15 @@
 // Live checks: the form as it stands is checked on the server (the same checks as
 // `dealdocs validate`), and each finding is shown beside the field its path names. A
 // finding that appeared while a field was being edited is also shown beside that field:
-// a lender's principal can make a closing's total wrong, whose field is elsewhere.
+// a lender's principal can make a closing's total wrong, whose field is elsewhere. Only
+// what changed is announced, politely.
 (function liveChecks() {
   const form = document.querySelector("form[data-check]");
   if (!form) return;
   let timer = null, asked = 0, edited = null;
   let before = findings();
   const caused = new Map();  // field name -> keys of the findings its edits brought about
+  const announce = document.getElementById("announce");
   form.addEventListener("input", (event) => {
     edited = event.target.name ? event.target.name.replace(/^v:/, "") : null;
     clearTimeout(timer);
@@ -19,7 +21,7 @@
   function findings() {
     const found = new Map();
     for (const finding of form.querySelectorAll(".findings .finding")) {
-      found.set(finding.dataset.key, finding.outerHTML);
+      found.set(finding.dataset.key, finding);
     }
     return found;
   }
@@ -27,15 +29,27 @@
     for (const box of form.querySelectorAll(".caused")) {
       const keys = [...(caused.get(box.dataset.for) || [])].filter((key) => now.has(key));
       const html = keys.length ? "<p class=\"because\">Since this change:</p>" +
-        keys.map((key) => now.get(key)).join("") : "";
+        keys.map((key) => now.get(key).outerHTML).join("") : "";
       if (box.innerHTML !== html) box.innerHTML = html;
     }
+  }
+  function markInvalid() {
+    for (const box of form.querySelectorAll(".findings")) {
+      const field = document.getElementById("f-" + box.dataset.for);
+      if (!field) continue;
+      if (box.querySelector(".finding.error")) field.setAttribute("aria-invalid", "true");
+      else field.removeAttribute("aria-invalid");
+    }
+  }
+  function said(finding) {
+    return finding.textContent.replace(/\s+/g, " ").trim();
   }
   async function check() {
     const field = edited;
     const mine = ++asked;
     const data = new FormData(form);
     data.delete("op");
+    data.delete("action");
     const response = await fetch(form.dataset.check, {method: "POST", body: data});
     if (mine !== asked || !response.ok) return;  // a newer check is on its way
     const result = await response.json();
@@ -43,28 +57,146 @@
       const html = result.findings[box.dataset.for] || "";
       if (box.innerHTML !== html) box.innerHTML = html;
     }
-    document.getElementById("summary").innerHTML = result.summary;
+    document.getElementById("summary-body").innerHTML = result.summary;
     const now = findings();
+    const added = [...now.keys()].filter((key) => !before.has(key));
+    const gone = [...before.keys()].filter((key) => !now.has(key));
     if (field) {
       const keys = caused.get(field) || new Set();
-      for (const key of now.keys()) if (!before.has(key)) keys.add(key);
+      for (const key of added) keys.add(key);
       caused.set(field, keys);
     }
+    const news = added.map((key) => said(now.get(key)));
+    if (gone.length) news.push(`${gone.length} finding${gone.length > 1 ? "s" : ""} resolved.`);
+    if (announce && news.length) announce.textContent = news.join(" ");
     before = now;
     showCaused(now);
+    markInvalid();
     form.dataset.checked = String(mine);
   }
 })();
 
-// A build's progress, streamed by the server as it writes each file.
+// Edits are a draft until saved: leaving the page asks first; the typed values are kept in
+// this tab's storage, so that a reload (or a crash) does not lose them; a draft made on an
+// older version of the file goes to the server, which offers the values back beside the
+// file's.
+(function drafts() {
+  const form = document.querySelector("form[data-check]");
+  if (!form) return;
+  const key = "dealdocs:" + form.dataset.sheet;
+  const state = document.getElementById("draft-state");
+  const cancel = document.getElementById("cancel");
+  let dirty = form.dataset.draft === "yes", leaving = false;
+  function fields() {
+    return [...form.elements].filter((el) => el.name && el.name.startsWith("v:") &&
+                                            el.type !== "hidden");
+  }
+  function value(el) {
+    return el.type === "checkbox" ? (el.checked ? "true" : "false") : el.value;
+  }
+  function changed() {
+    return fields().filter((el) => el.type === "checkbox" ? el.checked !== el.defaultChecked
+      : el.tagName === "SELECT" ? !el.options[el.selectedIndex].defaultSelected
+      : el.value !== el.defaultValue);
+  }
+  function remember() {
+    const edits = changed().map((el) => [el.name, value(el)]);
+    dirty = form.dataset.draft === "yes" || edits.length > 0;
+    if (dirty) {
+      sessionStorage.setItem(key, JSON.stringify({sha256: form.dataset.sha256,
+        draft: form.elements.draft.value, edits}));
+      cancel.hidden = false;
+      state.textContent = "Unsaved edits: Save writes them to the term sheet, Cancel edits drops them.";
+    } else {
+      sessionStorage.removeItem(key);
+    }
+  }
+  function post(stored, action) {
+    const out = document.createElement("form");
+    out.method = "post";
+    out.action = form.action;
+    out.hidden = true;
+    const add = (name, value) => {
+      const input = document.createElement("input");
+      input.type = "hidden"; input.name = name; input.value = value;
+      out.appendChild(input);
+    };
+    add("csrf", form.elements.csrf.value);
+    add("sha256", stored.sha256);
+    add("draft", stored.draft);
+    add("action", action);
+    for (const [name, value] of stored.edits) add(name, value);
+    document.body.appendChild(out);
+    leaving = true;
+    out.submit();
+  }
+  form.addEventListener("input", remember);
+  form.addEventListener("change", remember);
+  form.addEventListener("submit", () => { leaving = true; sessionStorage.removeItem(key); });
+  cancel.addEventListener("click", () => { leaving = true; sessionStorage.removeItem(key); });
+  window.addEventListener("beforeunload", (event) => {
+    if (dirty && !leaving) { event.preventDefault(); event.returnValue = ""; }
+  });
+  const saved = new URLSearchParams(location.search).has("saved");
+  const stored = JSON.parse(sessionStorage.getItem(key) || "null");
+  if (saved) sessionStorage.removeItem(key);
+  else if (stored && stored.sha256 !== form.dataset.sha256) {
+    state.innerHTML = "";
+    const button = document.createElement("button");
+    button.type = "button";
+    button.textContent = "See the edits you had not saved";
+    button.addEventListener("click", () => post(stored, "save"));
+    state.append("The term sheet changed since your unsaved edits. ", button);
+  } else if (stored && stored.draft !== form.elements.draft.value) {
+    post(stored, "draft");
+  } else if (stored) {
+    for (const [name, value] of stored.edits) {
+      const el = form.elements[name] instanceof RadioNodeList
+        ? [...form.elements[name]].find((e) => e.type === "checkbox") : form.elements[name];
+      if (!el) continue;
+      if (el.type === "checkbox") el.checked = value === "true"; else el.value = value;
+    }
+    remember();
+    if (stored.edits.length) {
+      form.dispatchEvent(new Event("input"));
+      state.textContent = "Your unsaved edits were kept: Save writes them, Cancel edits drops them.";
+    }
+  }
+  if (form.dataset.focus) {
+    const target = document.getElementById(form.dataset.focus);
+    if (target) {
+      target.scrollIntoView({block: "center"});
+      const first = target.matches("input, select, button") ? target
+        : target.querySelector("input:not([type=hidden]), select, button.add");
+      if (first) first.focus({preventScroll: true});
+    }
+  }
+})();
+
+// A build's progress, streamed by the server as it works; when it ends, its result takes
+// the bar's place without a reload.
 (function buildProgress() {
   const job = document.getElementById("job");
   if (!job || job.dataset.finished === "yes") return;
   const bar = document.getElementById("progress"), text = document.getElementById("progress-text");
   const events = new EventSource(job.dataset.events);
   events.onmessage = (event) => {
-    const {done, total} = JSON.parse(event.data);
-    if (total) { bar.max = total; bar.value = done; text.textContent = `${done} of ${total} files`; }
+    const {stage, done, total} = JSON.parse(event.data);
+    if (total) {
+      bar.max = total; bar.value = done;
+      text.textContent = `${stage}: ${done} of ${total} files`;
+    } else {
+      bar.removeAttribute("value");
+      text.textContent = `${stage}…`;
+    }
   };
-  events.addEventListener("done", () => { events.close(); location.reload(); });
+  events.addEventListener("done", async () => {
+    events.close();
+    const page = new DOMParser().parseFromString(await (await fetch(location.href)).text(),
+                                                 "text/html");
+    const finished = page.getElementById("job");
+    job.replaceWith(finished);
+    const result = document.getElementById("result");
+    if (result) result.focus();
+  });
 })();
