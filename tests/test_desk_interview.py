@@ -325,7 +325,10 @@ def test_the_closing_checklist_follows_the_documents_and_exports(desk, sheet, pa
 PAGES = (("deals", "/"), ("interview", f"/deals/{SHEET}"),
          ("conversions", f"/deals/{SHEET}/conversions"),
          ("preview", f"/deals/{SHEET}/preview/note-third-rockmore"),
-         ("checklist", f"/deals/{SHEET}/checklist/third"))
+         ("checklist", f"/deals/{SHEET}/checklist/third"),
+         ("signatures", f"/deals/{SHEET}/signatures"),
+         ("negotiated-draft", f"/deals/{SHEET}/regenerate"),
+         ("check-a-document", "/check"))
 
 
 @pytest.fixture(scope="module")
