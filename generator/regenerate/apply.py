@@ -39,12 +39,10 @@ class Editor:
         self.document = document
         self.author = author
         self.date = date
-        self.revisions = Revisions(author, date)
-        # Above every revision id the draft has (the lawyers', or an earlier regeneration's):
-        # Word refuses a file whose revisions share an id.
-        taken = [int(element.get(qn("w:id"))) for element in document.element.body.iter()
-                 if element.tag in _ID_TAGS and (element.get(qn("w:id")) or "").isdigit()]
-        self.revisions._next_id = max([self.revisions._next_id, *(n + 1 for n in taken)])
+        # Above every revision id the draft has (the lawyers', or an earlier regeneration's).
+        self.revisions = Revisions(author, date, (
+            int(element.get(qn("w:id"))) for element in document.element.body.iter()
+            if element.tag in _ID_TAGS and (element.get(qn("w:id")) or "").isdigit()))
 
     # Words -----------------------------------------------------------------------------
 

@@ -24,10 +24,12 @@ _DELETED = {qn("w:t"): qn("w:delText"), qn("w:instrText"): qn("w:delInstrText")}
 
 
 class Revisions:
-    def __init__(self, author: str, date: str):
+    def __init__(self, author: str, date: str, taken: Iterable[int] = ()):
+        """`taken`: the revision ids a file already has (Word refuses a file whose
+        revisions share an id); the new ones start above them."""
         self.author = author or "dealdocs"
         self.date = date
-        self._next_id = _FIRST_ID
+        self._next_id = max([_FIRST_ID, *(number + 1 for number in taken)])
 
     def mark(self, kind: str) -> etree._Element:
         """A new `w:ins` or `w:del` element, with its id, author and date."""
