@@ -169,7 +169,7 @@ def define_styles(document: Document) -> None:
                                                  WD_TAB_LEADER.LINES)
     # The line a party signs on: more than half an inch clear above it, as print.css gives
     # p.sign, room for a signature written by hand.
-    paragraph_style(document, "Line to Sign", "Signature Line", align=LEFT, before=24, after=6,
+    paragraph_style(document, "Line to Sign", "Signature Line", align=LEFT, before=30, after=6,
                     keep_with_next=True, keep_together=True)
     paragraph_style(document, "Table Heading", "Normal", align=CENTER, after=0, size=10, bold=True)
     paragraph_style(document, "Table Text", "Normal", align=LEFT, after=0, size=10)

@@ -115,53 +115,49 @@ def _lines(textpage: pdfium.PdfTextPage) -> list[Line]:
     text = textpage.get_text_range()
     if len(text) != count:  # characters outside the BMP: read them one by one
         text = "".join(chr(raw.FPDFText_GetUnicode(textpage.raw, i)) for i in range(count))
-    rect = raw.FS_RECTF()
+    rect, loose_box, handle = raw.FS_RECTF(), raw.FPDFText_GetLooseCharBox, textpage.raw
     lines: list[Line] = []
-    chars: list[tuple[str, Box]] = []
+    chars: list[tuple[str, float, float, float, float]] = []
     start = 0
-
-    def flush() -> None:
-        line = _line(textpage, start, chars)
-        if line is not None:
-            lines.append(line)
-        chars.clear()
-
     for index, char in enumerate(text):
-        if char in "\r\n" or raw.FPDFText_IsGenerated(textpage.raw, index) == 1 and char != " ":
-            flush()
-            start = index + 1
+        if char in "\r\n":  # PDFium's own, between lines
+            if chars:
+                lines.extend(_line(textpage, start, chars))
+                chars = []
             continue
         # The loose box: from the glyph's origin to its advance, the font's height.
-        raw.FPDFText_GetLooseCharBox(textpage.raw, index, rect)
+        loose_box(handle, index, rect)
         if not chars:
             start = index
-        chars.append((char.replace(_HYPHEN_MARK, "-"),
-                      Box(rect.left, min(rect.bottom, rect.top), rect.right, max(rect.bottom, rect.top))))
-    flush()
+        chars.append((char, rect.left, min(rect.bottom, rect.top), rect.right,
+                      max(rect.bottom, rect.top)))
+    if chars:
+        lines.extend(_line(textpage, start, chars))
     return lines
 
 
-def _line(textpage: pdfium.PdfTextPage, first: int, chars: list[tuple[str, Box]]) -> Line | None:
+def _line(textpage: pdfium.PdfTextPage, first: int,
+          chars: list[tuple[str, float, float, float, float]]) -> list[Line]:
     words: list[Word] = []
-    current: list[tuple[str, Box]] = []
+    current: list[tuple[str, float, float, float, float]] = []
     spaces = []
-    for char, box in [*chars, (" ", None)]:
-        if char in _SPACES:
-            if box is not None and box.right > box.left:
-                spaces.append(box.right - box.left)
-            if current and {c for c, _ in current} == {"\u00a0"}:  # PDFium's word of its own
+    for char in [*chars, (" ", 0.0, 0.0, 0.0, 0.0)]:
+        if char[0] in _SPACES:
+            if char[3] > char[1]:
+                spaces.append(char[3] - char[1])
+            if current and {c[0] for c in current} == {"\u00a0"}:  # PDFium's word of its own
                 if words:
                     words[-1] = Word(words[-1].text, words[-1].box, glued=True)
             elif current:
                 words.append(_word(current))
             current = []
         else:
-            if current and (char == "_") != (current[-1][0] == "_"):  # a leader's own word
+            if current and (char[0] == "_") != (current[-1][0] == "_"):  # a leader's own word
                 words.append(_word(current))
                 current = []
-            current.append((char, box))
+            current.append(char)
     if not words:
-        return None
+        return []
     x, y = ctypes.c_double(), ctypes.c_double()
     raw.FPDFText_GetCharOrigin(textpage.raw, first, x, y)
     text_object = raw.FPDFText_GetTextObject(textpage.raw, first)
@@ -170,13 +166,13 @@ def _line(textpage: pdfium.PdfTextPage, first: int, chars: list[tuple[str, Box]]
     raw.FPDFPageObj_GetMatrix(text_object, matrix)
     em = size.value * abs(matrix.d) or 12.0
     # A space of Times New Roman and Liberation Serif is a quarter of an em.
-    return Line(tuple(words), y.value, em, statistics.median(spaces) if spaces else em / 4)
+    return [Line(tuple(words), y.value, em, statistics.median(spaces) if spaces else em / 4)]
 
 
-def _word(chars: list[tuple[str, Box]]) -> Word:
-    return Word("".join(char for char, _ in chars), Box(
-        min(box.left for _, box in chars), min(box.bottom for _, box in chars),
-        max(box.right for _, box in chars), max(box.top for _, box in chars)))
+def _word(chars: list[tuple[str, float, float, float, float]]) -> Word:
+    return Word("".join(char[0] for char in chars).replace(_HYPHEN_MARK, "-"),
+                Box(min(char[1] for char in chars), min(char[2] for char in chars),
+                    max(char[3] for char in chars), max(char[4] for char in chars)))
 
 
 def _rules(page: pdfium.PdfPage) -> list[Box]:
