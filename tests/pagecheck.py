@@ -176,15 +176,30 @@ def _word(chars: list[tuple[str, float, float, float, float]]) -> Word:
 
 
 def _rules(page: pdfium.PdfPage) -> list[Box]:
-    rules = []
+    pieces = []
     for path in page.get_objects(filter=(raw.FPDF_PAGEOBJ_PATH,), max_depth=8):
         left, bottom, right, top = path.get_bounds()
         if right - left <= _RULE_THICKNESS or top - bottom <= _RULE_THICKNESS:
-            rule = Box(left, bottom, right, top)
-        else:  # a border drawn as the space between two rectangles: the rule is the strip
-            rule = _strip(path, Box(left, bottom, right, top))
-        if rule is not None and max(rule.right - rule.left, rule.top - rule.bottom) >= _RULE_LENGTH:
-            rules.append(rule)
+            pieces.append(Box(left, bottom, right, top))
+        elif (strip := _strip(path, Box(left, bottom, right, top))) is not None:
+            pieces.append(strip)  # a border drawn as the space between two rectangles
+    return [rule for rule in _joined(pieces)
+            if max(rule.right - rule.left, rule.top - rule.bottom) >= _RULE_LENGTH]
+
+
+def _joined(pieces: list[Box]) -> list[Box]:
+    """Horizontal pieces that continue each other as one rule (LibreOffice underlines a
+    blank of no-break spaces one space at a time)."""
+    rules: list[Box] = []
+    for piece in sorted(pieces, key=lambda box: (round(box.bottom), box.left)):
+        last = rules[-1] if rules else None
+        if (last is not None and piece.top - piece.bottom <= _RULE_THICKNESS
+                and last.top - last.bottom <= _RULE_THICKNESS
+                and abs(piece.bottom - last.bottom) < 0.5 and piece.left <= last.right + 1):
+            rules[-1] = Box(last.left, min(last.bottom, piece.bottom),
+                            max(last.right, piece.right), max(last.top, piece.top))
+        else:
+            rules.append(piece)
     return rules
 
 
@@ -240,9 +255,12 @@ def _first_piece(line: Line) -> float:
     """The width of what the line begins with that no line may break inside: its first
     word (and those a no-break space joins to it), to its first hyphen unless a label joins
     there."""
-    glued = 0
-    while glued < len(line.words) - 1 and line.words[glued].glued:
+    # LibreOffice writes a no-break space as a space: where a label joins is in the text.
+    joins = label_joins(line.text.replace("\u00a0", " "))
+    glued, space_at = 0, len(line.words[0].text)
+    while glued < len(line.words) - 1 and (line.words[glued].glued or space_at in joins):
         glued += 1
+        space_at += 1 + len(line.words[glued].text)
     if glued:
         return line.words[glued].box.right - line.words[0].box.left
     word = line.words[0]

@@ -95,7 +95,7 @@ def _findings(pages: dict[str, list[pagecheck.Page]], check) -> list[str]:
 
 @pytest.mark.parametrize("check", CHECKS, ids=[check.__name__ for check in CHECKS])
 def test_every_pdf_page_passes(pdf_pages, check):
-    assert len(pdf_pages) > 150  # every document of both deals, every note among them
+    assert len(pdf_pages) > 120  # every document of both deals, every note among them
     assert _findings(pdf_pages, check) == []
 
 
@@ -177,10 +177,12 @@ def test_labels_left_to_break_fail_the_check(documents):
 
 
 def test_columns_too_narrow_fail_the_check(documents):
-    """Schedule A of Halvorsen Amendment No. 2 upright, in equal columns: its headers run over
-    the cells' borders."""
+    """Schedule A of Halvorsen Amendment No. 2 upright, in the columns the review saw (widths
+    guessed from counting characters): its headers run over the cells' borders."""
     schedule = documents["halvorsen-amendment-2/schedule-a"]
-    upright = re.sub(r'<col style="width: [\d.]+%">', '<col style="width: 16.7%">',
+    widths = iter(["15.2", "12.3", "24.2", "12.3", "23.7", "12.3"])
+    upright = re.sub(r'<col style="width: [\d.]+%">',
+                     lambda _: f'<col style="width: {next(widths)}%">',
                      schedule.html.replace(' data-orientation="landscape"', ""))
     found = pagecheck.text_outside_cells(_pdf(schedule, upright))
     assert any("PURCHASE" in finding for finding in found), found
