@@ -271,6 +271,15 @@ def _first_piece(line: Line) -> float:
     return (word.box.right - word.box.left) * share
 
 
+def _inline_blanks(line: Line, page: Page, left: float, right: float) -> list[Box]:
+    """The blanks drawn on the line's baseline between `left` and `right` (a note form's
+    "the principal sum of ____"): as wide as words, though they have no glyphs."""
+    return [rule for rule in page.rules
+            if rule.top - rule.bottom <= _RULE_THICKNESS and left - 1 <= rule.left
+            and rule.right <= right + 1
+            and line.baseline - line.em / 2 <= rule.bottom <= line.baseline + 2]
+
+
 def _edge(run: list[Line]) -> float:
     """Where the run's lines end when justified: where most of them end (a line broken early
     does not, nor the last)."""
@@ -291,8 +300,14 @@ def lines_broken_early(pages: list[Page]) -> list[str]:
                 continue
             edge = _edge(run)
             for line, following in zip(run, run[1:]):
-                room = edge - (line.left + line.natural_width())
-                if room > line.space + _first_piece(following) + 0.5:
+                blanks = _inline_blanks(line, page, line.left, edge)
+                room = edge - (line.left + line.natural_width()
+                               + sum(b.right - b.left + line.space for b in blanks))
+                leading = sorted(_inline_blanks(following, page, 0.0, following.left),
+                                 key=lambda blank: blank.left)
+                piece = (leading[0].right - leading[0].left if leading
+                         else _first_piece(following))
+                if room > line.space + piece + 0.5:
                     found.append(f"{page.label(line)} leaves {room:.0f}pt, room for "
                                  f"{following.words[0].text!r}")
     return found
@@ -308,6 +323,7 @@ def stretched_short_lines(pages: list[Page]) -> list[str]:
             for line in run[:-1]:
                 gaps = [b.box.left - a.box.right for a, b in zip(line.words, line.words[1:])]
                 if (1 <= len(gaps) <= 2 and line.right >= edge - 1
+                        and not _inline_blanks(line, page, line.left, line.right)
                         and min(gaps) > 2 * line.space):
                     found.append(f"{page.label(line)} is stretched across the line")
     return found
