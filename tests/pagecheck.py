@@ -277,7 +277,9 @@ def _inline_blanks(line: Line, page: Page, left: float, right: float) -> list[Bo
     return [rule for rule in page.rules
             if rule.top - rule.bottom <= _RULE_THICKNESS and left - 1 <= rule.left
             and rule.right <= right + 1
-            and line.baseline - line.em / 2 <= rule.bottom <= line.baseline + 2]
+            and line.baseline - line.em / 2 <= rule.bottom <= line.baseline + 2
+            and not any(word.box.left < rule.right - 1 and word.box.right > rule.left + 1
+                        for word in line.words)]  # an underline is under words
 
 
 def _edge(run: list[Line]) -> float:

@@ -155,16 +155,31 @@ def _pdf(document: RenderedDocument, html: str | None = None) -> list[pagecheck.
     return pagecheck.read(WRITERS["pdf"].render(changed))
 
 
+# Section 11(d)(ii)(4) of the note as the review saw it: a caption, then a run of text that
+# ends in a no-break space before a reference, four clauses deep.
+STOCK_DIVIDENDS = (
+    '<!DOCTYPE html><html><head><meta charset="utf-8"><title>Note</title></head><body>'
+    '<article class="document" data-numbering="note"><div class="clauses">'
+    + '<section class="clause">' * 4
+    + '<p><span class="num">(4)</span> <u class="clause-heading">Stock Dividends</u>. Subject '
+    'to the provisions of this Section\u00a0<a class="xref" href="#x">11(d)</a>, in case the '
+    'Borrower shall declare a dividend or make any other distribution upon any stock of the '
+    'Borrower.</p>' + "</section>" * 4 + "</div></article></body></html>")
+
+
 def test_weasyprints_own_line_breaking_fails_the_checks(documents, monkeypatch):
     """Without the PDF writer's correction (a trailing space measured at the end of a run of
-    text), the note breaks "(4) Stock Dividends." and "conversion" off as the review found."""
+    text), lines break after their first word, as the review found: "(4) Stock Dividends."
+    stretched across the line, "conversion" alone in the note."""
     monkeypatch.setattr(inline, "split_first_line", pdf_writer.inline.split_first_line.__wrapped__)
-    pages = _pdf(documents["zoltek-amendment-1/note-third-rockmore"])
-    early = pagecheck.lines_broken_early(pages)
-    assert any("'(4) Stock Dividends.'" in finding for finding in early), early
+    note = documents["zoltek-amendment-1/note-third-rockmore"]
+    early = pagecheck.lines_broken_early(_pdf(note))
     assert any("'conversion'" in finding for finding in early), early
-    stretched = pagecheck.stretched_short_lines(pages)
-    assert any("'(4) Stock Dividends.'" in finding for finding in stretched), stretched
+    caption = _pdf(note, STOCK_DIVIDENDS)
+    for check in (pagecheck.lines_broken_early, pagecheck.stretched_short_lines):
+        assert any("'(4) Stock Dividends.'" in finding for finding in check(caption)), check
+    monkeypatch.undo()
+    assert pagecheck.stretched_short_lines(_pdf(note, STOCK_DIVIDENDS)) == []
 
 
 def test_labels_left_to_break_fail_the_check(documents):
