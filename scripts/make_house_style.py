@@ -170,6 +170,10 @@ def define_styles(document: Document) -> None:
     # A line to sign: room above it.
     paragraph_style(document, "Signature Line", "Signature", align=LEFT, before=18,
                     after=6, keep_with_next=True, keep_together=True)
+    # The line a party signs on: more than half an inch clear above it, as print.css gives
+    # p.sign, room for a signature written by hand.
+    paragraph_style(document, "Line to Sign", "Signature Line", align=LEFT, before=30, after=6,
+                    keep_with_next=True, keep_together=True)
     paragraph_style(document, "Table Heading", "Normal", align=CENTER, after=0, size=10, bold=True)
     paragraph_style(document, "Table Text", "Normal", align=LEFT, after=0, size=10)
     paragraph_style(document, "Table Figure", "Normal", align=RIGHT, after=0, size=10)

@@ -128,24 +128,31 @@ class _Scope:
 
 class _Section:
     """A run of the body that Word makes a section: the body, the signature pages
-    (footer: what they are signature pages to) or a part with its own page numbers."""
+    (footer: what they are signature pages to) or a part with its own page numbers;
+    landscape where it holds a table too wide for the portrait page."""
 
-    def __init__(self, kind: str, caption: str | None = None):
+    def __init__(self, kind: str, landscape: bool, caption: str | None = None):
         self.kind = kind
+        self.landscape = landscape
         self.caption = caption
+
+
+def _landscape(element: etree._Element) -> bool:
+    """Whether typesetting turned the part (or the document) landscape."""
+    return element.get("data-orientation") == "landscape"
 
 
 class _BodyBuilder:
     """Adds the blocks of the document body to a python-docx document, in order."""
 
-    def __init__(self, document: WordDocument, text_width: Length, body: etree._Element,
-                 numbering: WordDocument, revisions: Revisions):
+    def __init__(self, document: WordDocument, text_widths: dict[bool, Length],
+                 body: etree._Element, numbering: WordDocument, revisions: Revisions):
         self.document = document
         self.revisions = revisions
         # The document the body goes into: a restarted list joins its numbering part, a
         # picture its media.
         self.numbering = numbering
-        self.text_width = text_width
+        self.text_widths = text_widths  # upright and (True) landscape
         self.page_break_pending = False
         article = body.find("article")
         self.scheme = (article.get("data-numbering") if article is not None else None) or "decimal"
@@ -154,7 +161,7 @@ class _BodyBuilder:
         self.clauses = _clauses(body, self.scheme)
         self.scopes: list[_Scope] = []  # the numbering scopes being written, innermost last
         self.lists_used: set[str] = set()  # schemes whose own Word list a scope has taken
-        self.sections = [_Section("body")]
+        self.sections = [_Section("body", article is not None and _landscape(article))]
         self.signature_block = False
         self.bookmarks: list[str] = []
 
@@ -259,8 +266,9 @@ class _BodyBuilder:
             last = self.document.add_paragraph(style="Normal")._p  # holds the section break
         ending = self.sections[-1]
         template = body.find(qn("w:sectPr"))
-        last.get_or_add_pPr().append(section_properties(template, ending.kind == "part"))
-        self.sections.append(_Section(_key(element)[1]))
+        last.get_or_add_pPr().append(section_properties(template, ending.kind == "part",
+                                                        ending.landscape))
+        self.sections.append(_Section(_key(element)[1], _landscape(element)))
         self.page_break_pending = False  # a new section starts a new page
     def _add_paragraph(self, element: etree._Element, style: str) -> Paragraph:
         paragraph = self.document.add_paragraph(style=style)
@@ -279,8 +287,9 @@ class _BodyBuilder:
     def _add_signature_block(self, element: etree._Element) -> None:
         # The Signature styles keep each line with the next and together; the last
         # line lets go, so that only the block itself is never split. The first line
-        # (the party's name) has the space that sets blocks apart; a line to sign has
-        # room above it and runs to the right margin (a tab with an underline leader).
+        # (the party's name) has the space that sets blocks apart; a line with a blank
+        # runs to the right margin (a tab with an underline leader), and a line to sign
+        # (<p class="sign">) has room above it for a signature.
         # The page's identifier (generator/pageid.py), if the build put one in, is a picture
         # anchored to the block's first line.
         paragraphs = []
@@ -295,9 +304,11 @@ class _BodyBuilder:
                                              "generator/pageid.py reads")
                 self._no_text(child.tail, element)
                 continue
-            if _key(child) != ("p", ""):
+            if _key(child) not in (("p", ""), ("p", "sign")):
                 raise _Vocabulary(child, "a signature block holds only <p> lines")
-            if not paragraphs:
+            if _key(child) == ("p", "sign"):
+                style = "Line to Sign"
+            elif not paragraphs:
                 style = "Signature Party"
             elif child.find(".//span[@class='blank']") is not None:
                 style = "Signature Line"
@@ -333,24 +344,26 @@ class _BodyBuilder:
         table = self.document.add_table(rows=0, cols=columns)
         table.style = "Schedule Table"
         shares = _column_shares(element, columns)
-        _set_widths(table, self.text_width, shares)
+        text_width = self.text_widths[self.sections[-1].landscape]
+        _set_widths(table, text_width, shares)
         for group, row, cells in groups:
-            self._add_row(table, group, row, cells, shares)
+            self._add_row(table, group, row, cells, [Length(int(text_width * share))
+                                                     for share in shares])
 
     def _add_row(self, table: Table, group: str, row: etree._Element, cells: list[etree._Element],
-                 shares: list[float]) -> None:
+                 widths: list[Length]) -> None:
         word_row = table.add_row()
         properties = word_row._tr.get_or_add_trPr()
         properties.append(OxmlElement("w:cantSplit"))  # a row never breaks across pages
         if group == "thead":
             properties.append(OxmlElement("w:tblHeader"))  # repeats at the top of each page
         self._no_text(row.text, row)
-        for cell, word_cell, share in zip(cells, word_row.cells, shares, strict=True):
+        for cell, word_cell, width in zip(cells, word_row.cells, widths, strict=True):
             if _key(cell) not in _CELL_STYLES or cell.get("colspan") or cell.get("rowspan"):
                 raise _Vocabulary(cell, "a row holds <th>, <td> and <td class=\"num\"> cells, without spans")
             self._no_text(cell.tail, row)
             word_cell.vertical_alignment = WD_ALIGN_VERTICAL.BOTTOM  # figures line up with a name's last line
-            word_cell.width = Length(int(self.text_width * share))
+            word_cell.width = width
             paragraph = word_cell.paragraphs[0]
             paragraph.style = _CELL_STYLES[_key(cell)]
             self._fill(paragraph, cell, frozenset({"b"}) if group == "tfoot" else frozenset())
@@ -602,8 +615,8 @@ def _meta(root: etree._Element, name: str) -> str:
     return meta.get("content", "") if meta is not None else ""
 
 
-def _body_xml(root: etree._Element, text_width: Length, target: WordDocument, house_style: Path
-              ) -> tuple[Markup, list[_Section]]:
+def _body_xml(root: etree._Element, text_widths: dict[bool, Length], target: WordDocument,
+              house_style: Path) -> tuple[Markup, list[_Section]]:
     """The body as WordprocessingML paragraphs and tables, built with python-docx, and
     the Word sections it is made of.
 
@@ -618,7 +631,7 @@ def _body_xml(root: etree._Element, text_width: Length, target: WordDocument, ho
         if element.tag != qn("w:sectPr"):
             body.remove(element)
     revisions = Revisions(_meta(root, "revision-author"), _meta(root, "revision-date"))
-    builder = _BodyBuilder(scratch, text_width, root.find("body"), target, revisions)
+    builder = _BodyBuilder(scratch, text_widths, root.find("body"), target, revisions)
     builder.add_blocks(root.find("body"))
     revisions.mark_whole_blocks(body)
     return Markup("".join(etree.tostring(element, encoding="unicode")
@@ -631,11 +644,14 @@ class DocxWriter:
         template = DocxTemplate(house_style)
         word = template.get_docx()
         section = word.sections[0]
-        text_width = Length(section.page_width - section.left_margin - section.right_margin)
+        margins = section.left_margin + section.right_margin
+        # Upright, and turned sideways (the page's height across, the same margins).
+        text_widths = {False: Length(section.page_width - margins),
+                       True: Length(section.page_height - margins)}
         try:
             root = _root(doc.html)
             add_missing_lists(word)
-            body, sections = _body_xml(root, text_width, word, house_style)
+            body, sections = _body_xml(root, text_widths, word, house_style)
             article = root.find("body/article")
             bind_scheme(word, (article.get("data-numbering") if article is not None else None)
                         or "decimal")
@@ -645,7 +661,8 @@ class DocxWriter:
                 "use only the elements listed in templates/README.md")]) from None
         # Markup: the body is WordprocessingML; autoescape still applies to any other value.
         template.render({"body": body}, autoescape=True)
-        finish_sections(template.docx, [(part.kind, part.caption) for part in sections])
+        finish_sections(template.docx, [(part.kind, part.caption, part.landscape)
+                                        for part in sections])
         stamp_core_properties(template.docx.core_properties, doc.title, doc.created,
                               doc.identifier, _meta(root, "author"), _meta(root, "description"))
         out = io.BytesIO()

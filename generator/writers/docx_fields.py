@@ -243,16 +243,33 @@ def add_text(run: etree._Element, text: str) -> None:
 
 # Sections ----------------------------------------------------------------------------------
 
-def section_properties(template: etree._Element, restart_pages: bool) -> etree._Element:
+def section_properties(template: etree._Element, restart_pages: bool, landscape: bool
+                       ) -> etree._Element:
     """A section's properties ending one part of the body: the page of `template` (the
     house template's), without its footers (set once the document is assembled), page
-    numbers from 1 when the part numbers its own pages."""
+    numbers from 1 when the part numbers its own pages, turned landscape for a table too
+    wide for the portrait page."""
     properties = copy.deepcopy(template)
     for reference in properties.findall(qn("w:headerReference")) + properties.findall(
             qn("w:footerReference")):
         properties.remove(reference)
     set_page_restart(properties, restart_pages)
+    set_orientation(properties, landscape)
     return properties
+
+
+def set_orientation(properties: etree._Element, landscape: bool) -> None:
+    """The section's page upright or sideways: its width and height swapped, the margins
+    as they are."""
+    size = properties.find(qn("w:pgSz"))
+    width, height = int(size.get(qn("w:w"))), int(size.get(qn("w:h")))
+    if landscape != (width > height):
+        size.set(qn("w:w"), str(height))
+        size.set(qn("w:h"), str(width))
+    if landscape:
+        size.set(qn("w:orient"), "landscape")
+    elif qn("w:orient") in size.attrib:
+        del size.attrib[qn("w:orient")]
 
 
 def set_page_restart(properties: etree._Element, restart: bool) -> None:
@@ -295,16 +312,17 @@ def set_footer(section: Section, page_number: etree._Element, caption: str | Non
         element.append(paragraph)
 
 
-def finish_sections(document: WordDocument, parts: list[tuple[str, str | None]]) -> None:
+def finish_sections(document: WordDocument, parts: list[tuple[str, str | None, bool]]) -> None:
     """Each section's footer (a page number, or the signature pages' caption) and, for the
-    last, whether it numbers its pages from 1 (the others carry that in their breaks).
-    `parts` are the (kind, caption) of each section, in order."""
+    last, whether it numbers its pages from 1 and is landscape (the others carry that in
+    their breaks). `parts` are the (kind, caption, landscape) of each section, in order."""
     sections = document.sections
     if len(sections) != len(parts):
         raise AssertionError(f"{len(sections)} Word sections for {len(parts)} parts")
     page_number = copy.deepcopy(sections[-1].footer._element.find(qn("w:p")))
     set_page_restart(sections[-1]._sectPr, parts[-1][0] == "part")
+    set_orientation(sections[-1]._sectPr, parts[-1][2])
     if len(parts) == 1:
         return  # the house template's footer, as it is
-    for section, (kind, caption) in zip(sections, parts, strict=True):
+    for section, (kind, caption, _) in zip(sections, parts, strict=True):
         set_footer(section, page_number, caption if kind == "signature-pages" else None)

@@ -11,6 +11,7 @@ from urllib.parse import unquote, urlsplit
 
 import pydyf
 from weasyprint import CSS, HTML
+from weasyprint.layout import inline
 from weasyprint.text.ffi import harfbuzz_subset
 from weasyprint.text.fonts import FontConfiguration
 from weasyprint.urls import FatalURLFetchingError, URLFetcher, URLFetcherResponse
@@ -81,6 +82,36 @@ def check_url(url: str, forms: Forms) -> str | None:
         raise RefusedURLError(url, f"{Path(unquote(parts.path)).resolve()} is outside the "
                                    f"templates ({', '.join(f.label for f in forms.folders)})")
     return name
+
+
+def _hang_trailing_spaces(split_first_line):
+    """WeasyPrint's line breaker, with the spaces at the end of a run of text hanging.
+
+    A run of text followed by an inline element ("... prior to the <span>Original Issue
+    Date</span>", "... this Section&nbsp;<a>11(d)</a>") that fits the line only without
+    its trailing space is measured with it, found too wide, and broken after its first
+    word: a justified line of one caption ("(4) Stock Dividends.") or a line of one word
+    ("conversion") in mid-paragraph. A space at the end of a line takes no room (CSS Text:
+    it hangs), so such a run fits; what follows it is then placed or broken as usual.
+    """
+    @functools.wraps(split_first_line)
+    def split(text, style, context, max_width, justification_spacing, is_line_start=True,
+              minimum=False):
+        result = split_first_line(text, style, context, max_width, justification_spacing,
+                                  is_line_start, minimum)
+        words = text.rstrip(" \u00a0")
+        if result[2] is None or max_width is None or not words or words == text:
+            return result
+        if split_first_line(words, style, context, max_width, justification_spacing,
+                            is_line_start, minimum)[2] is not None:
+            return result  # too wide even without its trailing space
+        return split_first_line(text, style, context, None, justification_spacing,
+                                is_line_start, minimum)
+    return split
+
+
+# The layout module is WeasyPrint's, one per process: corrected once, when this writer is imported.
+inline.split_first_line = _hang_trailing_spaces(inline.split_first_line)
 
 
 def _pdf_date(doc: RenderedDocument) -> pydyf.String:
