@@ -14,6 +14,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.text.paragraph import Paragraph
 
+from generator.textextract import runs_on
 from tests.helpers import replace_once
 
 COUNSEL = "Counsel"
@@ -77,6 +78,9 @@ def lawyer_edits(data: bytes, edits: Edits, conflict: str | None = None) -> byte
     _paragraph(document, edits.sentence_after).add_run(edits.sentence)
     _replace(_paragraph(document, edits.word_in), *edits.word)
     deleted = _paragraph(document, edits.deleted)._p
+    caption = deleted.getprevious()  # a run-in caption goes with its clause's text
+    if caption is not None and runs_on(Paragraph(caption, deleted.getparent())):
+        caption.getparent().remove(caption)
     deleted.getparent().remove(deleted)
     commented = _paragraph(document, edits.commented)
     document.add_comment(commented.runs, text=edits.comment, author=COUNSEL, initials="C")
@@ -90,7 +94,18 @@ def lawyer_edits(data: bytes, edits: Edits, conflict: str | None = None) -> byte
 
 
 def _paragraph(document, opening: str) -> Paragraph:
-    return next(p for p in document.paragraphs if p.text.startswith(opening))
+    """The paragraph that opens with `opening` as Word shows it: a clause's run-in caption
+    ("Third Closing. ") is a paragraph of its own whose hidden mark runs it into the clause's
+    text, which is the paragraph returned."""
+    paragraphs = document.paragraphs
+    for index, paragraph in enumerate(paragraphs):
+        if runs_on(paragraph):
+            shown = paragraph.text + paragraphs[index + 1].text
+            if shown.startswith(opening):
+                return paragraphs[index + 1]
+        elif paragraph.text.startswith(opening):
+            return paragraph
+    raise LookupError(f"no paragraph opens with {opening!r}")
 
 
 def _replace(paragraph: Paragraph, old: str, new: str) -> None:

@@ -146,14 +146,14 @@ def test_the_kept_versions_and_diff_name_the_forms_that_changed(deals, builds):
     folder, firm, _ = deals
     deal_folder = out / prepare(firm).deal.deal.id
     assert [v.summary for v in read_versions(deal_folder)[1:]] == [
-        "templates (none) -> forms; forms changed: clauses/miscellaneous.html.j2; "
+        "Templates not stated -> forms; forms changed: clauses/miscellaneous.html.j2; "
         "documents: 1 changed",
         "no term changed; forms changed: base/print.css; documents: none changed",
         "no term changed; forms changed: base/house-style.docx; documents: none changed"]
     result = runner.invoke(app, ["diff", str(firm), "--out", str(out), "--format", "html",
                                  "--against", "1"], terminal_width=200)
     assert result.exit_code == 0, result.output
-    assert re.search(r"templates\s.*\(none\)\s.*forms", result.output)
+    assert re.search(r"Templates\s.*not stated\s.*forms", result.output)
     forms = re.findall(r"form changed\s+(\S+)", result.output)
     assert forms == ["base/house-style.docx", "base/print.css", "clauses/miscellaneous.html.j2"]
     report = (deal_folder / "changes" / "report.html").read_text("utf-8")

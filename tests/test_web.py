@@ -21,6 +21,7 @@ from starlette.testclient import TestClient
 
 from generator.loader import MAX_FILE_BYTES, parse_yaml
 from generator.termsheet import parse_term_sheet
+from generator.typesetting import ZERO_WIDTH_SPACE
 from generator.web.app import create_app
 from generator.web.source import (SourceEditError, add_item, move_item, parse_path,
                                   remove_item, scalars, set_values)
@@ -290,7 +291,7 @@ def test_a_comparison_from_the_desk_lists_the_report_and_redlines(client, folder
     assert "Compared with version 1" in compared
     assert f"/deals/{SHEET}/changes/schedule-a.redline.html" in compared
     redline = client.get(f"/deals/{SHEET}/changes/schedule-a.redline.html").text
-    assert "<del>$3,333,333</del><ins>$3,333,334</ins>" in redline
+    assert f"<del>$3,333,333{ZERO_WIDTH_SPACE}</del><ins>$3,333,334</ins>" in redline
     assert "What changed" in client.get(f"/deals/{SHEET}").text
     for outside in ("..%2Fmanifest.json", "..%2F..%2Fterm_sheets%2F" + SHEET, "versions"):
         assert client.get(f"/deals/{SHEET}/changes/{outside}").status_code == 404

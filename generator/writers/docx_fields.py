@@ -161,7 +161,7 @@ def hide_paragraph_mark(p: etree._Element) -> None:
     """Word's style separator (Ctrl+Alt+Enter): the paragraph's mark is hidden, so that the
     next paragraph's text runs on after it on the same line; the paragraph ends with the
     space between them (in its last text, so that a revision marking the caption marks it)."""
-    texts = list(p.iter(qn("w:t")))
+    texts = list(p.iter(qn("w:t"), qn("w:delText")))  # a caption deleted whole stays whole
     if texts:
         last = texts[-1]
     else:
