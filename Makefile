@@ -58,7 +58,7 @@ demo: $(STAMP)
 	@echo "Try the deal desk in your browser: $(BIN)/dealdocs serve term_sheets"
 
 test: $(TEST_STAMP)
-	$(BIN)/python -m pytest -n auto --durations=10
+	$(BIN)/python -m pytest -n auto --dist loadgroup --durations=10
 
 bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py

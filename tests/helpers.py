@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import socket
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,3 +89,26 @@ def line_of(text: str, needle: str) -> int:
     """The 1-based line on which `needle` (found once) starts in `text`."""
     assert text.count(needle) == 1, f"{needle!r} occurs {text.count(needle)} times"
     return text[:text.index(needle)].count("\n") + 1
+
+
+@contextmanager
+def served_desk(sheets: Path, out: Path) -> Iterator[str]:
+    """The deal desk over the term sheets of `sheets`, served in a thread on a free port of
+    this machine, until the block ends: its address."""
+    import uvicorn
+
+    from generator.web.app import create_app
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = uvicorn.Server(uvicorn.Config(create_app(sheets, out), host="127.0.0.1",
+                                           port=port, log_level="warning"))
+    thread = threading.Thread(target=server.run, daemon=True)
+    thread.start()
+    while not server.started:
+        threading.Event().wait(0.05)
+    try:
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.should_exit = True
+        thread.join(10)

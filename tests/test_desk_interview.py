@@ -10,17 +10,13 @@ from __future__ import annotations
 import difflib
 import io
 import shutil
-import socket
-import threading
 import zipfile
 from pathlib import Path
 
 import pytest
-import uvicorn
 
 from generator.starter import placeholders
-from generator.web.app import create_app
-from tests.helpers import AMENDMENT_1
+from tests.helpers import AMENDMENT_1, served_desk
 
 ARTIFACTS = Path(__file__).parent.parent / "tmp" / "artifacts"
 SHEET = AMENDMENT_1.name
@@ -37,18 +33,8 @@ def desk(tmp_path_factory):
     root = tmp_path_factory.mktemp("interview")
     sheets = root / "term_sheets"
     sheets.mkdir()
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(sheets, root / "output"),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.05)
-    yield f"http://127.0.0.1:{port}", sheets
-    server.should_exit = True
-    thread.join(10)
+    with served_desk(sheets, root / "output") as address:
+        yield address, sheets
 
 
 @pytest.fixture

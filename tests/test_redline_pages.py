@@ -296,22 +296,24 @@ def test_a_whole_deleted_numbered_paragraph_has_its_mark_deleted(renderings):  #
 # --- The change report. ---
 
 
-def test_the_report_names_terms_as_the_lawyer_knows_them(tmp_path):
+def test_the_report_names_terms_as_the_lawyer_knows_them(tmp_path, monkeypatch):
     """Labels, not YAML paths; a stated figure left to dealdocs is "no longer stated (now
     derived)", not a figure gone; the price among the figures; term sheets named relative to
     the new one's folder, in the terminal and in the report."""
     from typer.testing import CliRunner
 
-    from generator.cli import app
+    from generator.cli import app, shared
     from generator.textextract import text_of_html
     from tests.test_changes import OLD
     from tests.test_diff import DERIVED_PRICE
+    # The console takes its width when first imported, by whichever test: a row on one line.
+    monkeypatch.setattr(shared.console, "width", 400)
     old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
     old.write_text(OLD, encoding="utf-8")
     new.write_text(DERIVED_PRICE, encoding="utf-8")
     result = CliRunner().invoke(app, ["diff", str(old), str(new), "--format", "html",
                                       "--out", str(tmp_path / "out")],
-                                catch_exceptions=False, env={"COLUMNS": "400"})
+                                catch_exceptions=False)
     assert result.exit_code == 0, result.output
     report = (tmp_path / "out/zoltek-amendment-1/changes/report.html").read_bytes()
     # The terminal's report: after the term sheets' findings, before the folder written.

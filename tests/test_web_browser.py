@@ -6,15 +6,11 @@ tmp/artifacts/."""
 from __future__ import annotations
 
 import shutil
-import socket
-import threading
 from pathlib import Path
 
 import pytest
-import uvicorn
 
-from generator.web.app import create_app
-from tests.helpers import AMENDMENT_1
+from tests.helpers import AMENDMENT_1, served_desk
 
 CHROMIUM = shutil.which("chromium")
 ARTIFACTS = Path(__file__).parent.parent / "tmp" / "artifacts"
@@ -33,18 +29,8 @@ def desk(tmp_path_factory):
     sheets = root / "term_sheets"
     sheets.mkdir()
     shutil.copy(AMENDMENT_1, sheets / SHEET)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(create_app(sheets, root / "output"),
-                                           host="127.0.0.1", port=port, log_level="warning"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    while not server.started:
-        threading.Event().wait(0.05)
-    yield f"http://127.0.0.1:{port}", sheets
-    server.should_exit = True
-    thread.join(10)
+    with served_desk(sheets, root / "output") as address:
+        yield address, sheets
 
 
 @pytest.fixture

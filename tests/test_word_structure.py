@@ -170,7 +170,9 @@ def test_every_internal_reference_is_a_ref_field(word_files, term_sheet):
     assert typed == {}
     if term_sheet == AMENDMENT_1:  # the references the issue names are fields now
         word = open_docx(word_files[term_sheet]["note-third-rockmore.docx"])
-        text = " ".join(plain_text(p) for p in word.element.body.iter(qn("w:p")))
+        # A label and its word are joined by a no-break space (typesetting.py).
+        text = " ".join(plain_text(p) for p in word.element.body.iter(qn("w:p"))).replace(
+            "\u00a0", " ")
         for reference in ("clause ⟨(i)⟩ or ⟨(iv)⟩ above and clause ⟨(xvii)⟩ or ⟨(xxi)⟩ below",
                           "under clause ⟨(ix)⟩ of such defined term",
                           "pursuant to clause ⟨(iii)⟩ thereunder",

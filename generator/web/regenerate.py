@@ -8,9 +8,8 @@ from __future__ import annotations
 import datetime as dt
 
 from starlette.datastructures import UploadFile
-from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import FileResponse, Response
+from starlette.responses import Response
 from starlette.concurrency import run_in_threadpool
 from starlette.routing import Route
 
@@ -19,8 +18,8 @@ from ..build.transaction import update_part
 from ..errors import DealdocsError, RenderError
 from ..regenerate import regenerate as merge_draft
 from ..regenerate.draft import MAX_BYTES, read_draft
-from .desk import NotFound, Sheet
-from .routes import _desk, _page, _prepared, _sheet
+from .desk import Sheet
+from .routes import _desk, _page, _prepared, _sheet, part_download
 from .security import checked_form
 
 REGENERATED = "regenerated"
@@ -77,15 +76,8 @@ def _regenerate(request: Request, sheet: Sheet, name: str, data: bytes, base: in
 
 def download(request: Request) -> Response:
     """A regenerated draft, or its report, from the deal's folder."""
-    sheet = _sheet(request)
-    prepared = _prepared(request, sheet)
     file = request.path_params["file"]
-    try:
-        path = _desk(request).part_file(prepared.deal.deal.id, REGENERATED, file)
-    except NotFound:
-        raise HTTPException(404, f"no {file} has been regenerated for {sheet.name}") from None
-    return FileResponse(path, media_type="text/html" if path.suffix == ".html" else None,
-                        filename=None if path.suffix == ".html" else path.name)
+    return part_download(request, REGENERATED, file, f"no {file} has been regenerated")
 
 
 routes = [

@@ -420,34 +420,30 @@ def _zip(files: list[tuple[str, Path]], name: str) -> Response:
 
 def changes(request: Request) -> Response:
     """A file of the last comparison (`dealdocs diff`): the report unless another is named."""
-    sheet = _sheet(request)
-    prepared = _prepared(request, sheet)
     file = request.path_params.get("file", "report.html")
-    try:
-        path = _desk(request).part_file(prepared.sheet.deal.id, CHANGES, file)
-    except NotFound:
-        raise HTTPException(404, f"no {file} has been written for {sheet.name}; compare "
-                                 "first") from None
-    return _part_response(path)
+    return part_download(request, CHANGES, file, f"no {file} has been written; compare first")
 
 
 def binder_file(request: Request) -> Response:
     """A file of a closing's binder folder, or of the amendment's signing's packets
     (`dealdocs binder`)."""
-    sheet = _sheet(request)
-    prepared = _prepared(request, sheet)
     closing, file = request.path_params["closing"], request.path_params["file"]
-    if closing not in {part for part, _ in _binder_parts(prepared.sheet)}:
-        raise HTTPException(404, f"{sheet.name} has no closing {closing!r}")
+    parts = _binder_parts(_prepared(request, _sheet(request)).sheet)
+    if closing not in {part for part, _ in parts}:
+        raise HTTPException(404, f"{request.path_params['sheet']} has no closing {closing!r}")
+    return part_download(request, closing, file, f"no {file} in the {closing} binder; build "
+                         "it first")
+
+
+def part_download(request: Request, part: str, file: str, missing: str) -> FileResponse:
+    """A file of a part of the address's deal folder (a comparison, a binder, the executed
+    documents, the regenerated drafts): HTML opens in the browser, PDF and Word files
+    download; 404 saying `missing` if the part has no such file."""
+    prepared = _prepared(request, _sheet(request))
     try:
-        path = _desk(request).part_file(prepared.sheet.deal.id, closing, file)
+        path = _desk(request).part_file(prepared.sheet.deal.id, part, file)
     except NotFound:
-        raise HTTPException(404, f"no {file} in the {closing} binder; build it first") from None
-    return _part_response(path)
-
-
-def _part_response(path: Path) -> FileResponse:
-    """HTML opens in the browser; PDF and Word files download."""
+        raise HTTPException(404, missing) from None
     return FileResponse(path, media_type="text/html" if path.suffix == ".html" else None,
                         filename=None if path.suffix == ".html" else path.name)
 

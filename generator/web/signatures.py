@@ -18,8 +18,8 @@ from ..signing.executed import EXECUTED
 from ..signing.returned import MAX_BYTES, ReturnedFileError
 from ..signing.session import Executed, Recorded, record_returned, tracking, write_executed
 from ..signing.tracker import RECEIVED
-from .desk import NotFound, Sheet
-from .routes import _desk, _page, _part_response, _prepared, _sheet
+from .desk import Sheet
+from .routes import _desk, _page, _prepared, _sheet, part_download
 from .security import checked_form
 
 
@@ -86,15 +86,9 @@ def _execute(request: Request, sheet: Sheet, chosen: str | None, partial: bool) 
 
 def executed_file(request: Request) -> Response:
     """An executed document, its conformed copy, or a closing's closing book."""
-    sheet = _sheet(request)
-    prepared = _prepared(request, sheet)
     file = request.path_params["file"]
-    try:
-        path = _desk(request).part_file(prepared.sheet.deal.id, EXECUTED, file)
-    except NotFound:
-        raise HTTPException(404, f"no executed {file} for {sheet.name}; write the executed "
-                                 "documents first") from None
-    return _part_response(path)
+    return part_download(request, EXECUTED, file, f"no executed {file}; write the executed "
+                         "documents first")
 
 
 def _signatures(request: Request, sheet: Sheet, *, recorded: Recorded | None = None,
