@@ -1,4 +1,5 @@
-"""Every page of both bundled deals read as a production reviewer reads it (issue 20): in
+"""The pages of both bundled deals read as a production reviewer reads them (issue 20):
+every document laid out once (tests/conftest.py: each closing's longest per-lender one), in
 the PDF and in LibreOffice's rendering of the Word file, no line broken early (a caption
 alone stretched across a justified line, a word alone in mid-paragraph), no label split
 across lines, no text over a cell's border, every blank of the PDF in Word too, and half an
@@ -28,9 +29,9 @@ from tests.helpers import AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2
 SHEETS = (AMENDMENT_1, AMENDMENT_2, HALVORSEN_1, HALVORSEN_2)
 ARTIFACTS = Path(__file__).parent.parent / "tmp" / "artifacts"
 HALF_AN_INCH = 36.0
-# One worker reads every page and has LibreOffice lay out every Word file, once (make test
+# One worker reads every page and has LibreOffice lay out the Word files, once (make test
 # distributes by these groups).
-pytestmark = pytest.mark.xdist_group("pages")
+pytestmark = pytest.mark.xdist_group(name="pages")
 CHECKS = (pagecheck.lines_broken_early, pagecheck.stretched_short_lines,
           pagecheck.split_labels, pagecheck.text_outside_cells)
 
@@ -63,12 +64,15 @@ def pdf_pages(pdf_files) -> dict[str, list[pagecheck.Page]]:
 
 @pytest.fixture(scope="session")
 def word_pdfs(bundled, libreoffice) -> dict[str, bytes]:
-    """LibreOffice's PDF of every Word file, by `<term sheet>/<file>.pdf`: one soffice run
-    per term sheet."""
-    return {f"{sheet.stem}/{name}": data for sheet in SHEETS
-            for name, data in libreoffice({f"{document}.docx": data for (document, kind), data
-                                           in bundled.files(sheet).items()
-                                           if kind == "docx"}).items()}
+    """LibreOffice's PDF of the Word file of each document laid out once, by `<term
+    sheet>/<file>.pdf`: one soffice run per term sheet."""
+    found = {}
+    for sheet in SHEETS:
+        files = bundled.files(sheet)
+        found.update({f"{sheet.stem}/{name}": data for name, data in libreoffice(
+            {f"{document}.docx": files[(document, "docx")]
+             for document, kind in files if kind == "pdf"}).items()})
+    return found
 
 
 @pytest.fixture(scope="session")
@@ -107,7 +111,7 @@ def _note_form(name: str) -> bool:
 
 @pytest.mark.parametrize("check", CHECKS, ids=[check.__name__ for check in CHECKS])
 def test_every_word_page_passes_in_libreoffice(word_pages, pdf_pages, check):
-    assert pdf_pages.keys() < word_pages.keys()
+    assert pdf_pages.keys() == word_pages.keys()
     pages = {name: document for name, document in word_pages.items()
              if not (_note_form(name) and check is pagecheck.lines_broken_early)}
     assert _findings(pages, check) == []
@@ -237,15 +241,19 @@ REVIEWED = (  # (rendering, file, pages): the pages the production review named
 )
 
 
-def test_the_reviewed_pages_as_pictures(pdf_files, word_pdfs, documents):
+def test_the_reviewed_pages_as_pictures(pdf_files, word_pdfs, documents, libreoffice):
     """PNGs of the pages the review named, as they are now, in tmp/artifacts/after/ (the
     same pages from before the fixes are in tmp/artifacts/before/)."""
     folder = ARTIFACTS / "after"
     folder.mkdir(parents=True, exist_ok=True)
     for rendering, name, numbers in REVIEWED:
         file = name.split("/")[1]
-        data = (word_pdfs[name] if rendering == "word" else pdf_files.get(name)
-                or WRITERS["pdf"].render(documents[name.removesuffix(".pdf")]))
+        document_of = documents[name.removesuffix(".pdf")]
+        if rendering == "word":
+            data = word_pdfs.get(name) or libreoffice(
+                {f"{document_of.name}.docx": WRITERS["docx"].render(document_of)})[file]
+        else:
+            data = pdf_files.get(name) or WRITERS["pdf"].render(document_of)
         document = pdfium.PdfDocument(data)
         for number in numbers:
             target = folder / f"{Path(file).stem}-{rendering}-p{number}.png"
