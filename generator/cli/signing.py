@@ -25,6 +25,9 @@ if TYPE_CHECKING:
     from ..signing.session import Tracking
     from ..signing.tracker import Row
 
+SigningOption = Annotated[str | None, typer.Option(
+    "--closing", metavar="ID", help="Only this signing: a closing's id, or amendment-signing.")]
+
 
 @app.command(short_help="Record the signed pages of returned PDFs.",
              help="Read the PDFs signers returned (scans, photographs or e-signed files, in "
@@ -74,9 +77,7 @@ def signed(
              "its document is outstanding until it is signed again. --csv prints CSV.")
 def signatures(
     term_sheet: TermSheetArgument,
-    closing: Annotated[str | None, typer.Option(
-        "--closing", metavar="ID", help="Only this signing: a closing's id, or "
-        "amendment-signing.")] = None,
+    closing: SigningOption = None,
     as_csv: Annotated[bool, typer.Option("--csv", help="Print CSV instead of a table.")]
     = False,
     log: LogOption = None,
@@ -114,9 +115,7 @@ def signatures(
              "of the executed documents, the cover saying how far each is executed.")
 def executed(
     term_sheet: TermSheetArgument,
-    closing: Annotated[str | None, typer.Option(
-        "--closing", metavar="ID", help="Only this signing: a closing's id, or "
-        "amendment-signing.")] = None,
+    closing: SigningOption = None,
     out: OutOption = "output",
     partial: Annotated[bool, typer.Option(
         "--partial", help="Also write the documents not fully signed, unsigned pages "
