@@ -16,7 +16,7 @@ TEST_PACKAGES := fonts-liberation2 libreoffice-writer-nogui postgresql chromium 
 STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 
-.PHONY: demo test bench clean
+.PHONY: demo test pagecheck bench clean
 
 # Installs the Debian packages $(1) that are missing, then touches $@. Checked again when this
 # file changes: a package added to a list is installed in an existing checkout too.
@@ -59,6 +59,11 @@ demo: $(STAMP)
 
 test: $(TEST_STAMP)
 	$(BIN)/python -m pytest -n auto --dist loadgroup --durations=10
+
+# The page check of the suite on every bundled document, not one of each per-lender kind
+# per closing: every PDF and LibreOffice's layout of every Word file (about ten minutes).
+pagecheck: $(TEST_STAMP)
+	$(BIN)/python -m pytest -n auto --dist loadgroup tests/test_page_check.py --every-page
 
 bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py

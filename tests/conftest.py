@@ -24,6 +24,12 @@ from tests.helpers import AMENDMENT_1
 from tests.layout import headings_of, problems_in
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--every-page", action="store_true",
+                     help="tests/test_page_check.py reads every bundled document, not one of "
+                          "each per-lender kind per closing (make pagecheck)")
+
+
 Output = tuple[str, list[str], bytes]
 """A document in one format: its text, for a PDF its layout problems, and its bytes."""
 
@@ -123,6 +129,12 @@ class Bundled:
     def files(self, term_sheet: Path) -> dict[tuple[str, str], bytes]:
         """The bytes of the documents `texts` covers, by (document, format)."""
         return {key: data for key, (_, _, data) in self._read(term_sheet).items()}
+
+    def every_file(self, term_sheet: Path, format: str) -> dict[str, bytes]:
+        """Every document's file in `format`, by document (for the PDF, more than `files`)."""
+        documents = render_documents(prepare(term_sheet).deal)
+        return {document: data for (document, _), (_, _, data) in self._outputs(
+            term_sheet, {(d.name, format) for d in documents}).items()}
 
     def layout_problems(self, term_sheet: Path) -> dict[str, list[str]]:
         return {document: problems for (document, name), (_, problems, _)

@@ -10,7 +10,8 @@ notices on the first read, found from the glyphs and rules PDFium reports.
 - a fill-in line missing: `blanks` lists the lines ending in a blank (a drawn rule, or a
   run of underscores where LibreOffice draws Word's underline tab leader), to compare a
   Word file's rendering with the PDF;
-- too little room to sign: the clear space above each signature line.
+- too little room to sign: the clear space above each signature line;
+- text past the right margin: a line drawn wider than it was measured.
 
 Coordinates are PDF points from the page's lower left corner.
 """
@@ -33,7 +34,10 @@ _RULE_LENGTH = 8.0
 # Two lines are one paragraph's when the second baseline is at most this many ems below
 # the first (12-point text at 1.15 is 1.15 em apart; paragraphs add a line's gap).
 _LEADING = 1.4
+_MARGIN = 72.0  # the house style's, every side of every page, in PDF and Word
+_PAST_THE_MARGIN = 0.5  # what a glyph's side bearing may reach past it
 _SPACES = frozenset(" \t")  # what separates words; a no-break space joins them
+_FIGURE_SPACE = "\u2007"  # what the Word writer's inline blank is made of: not a word
 _HYPHEN_MARK = "\ufffe"  # PDFium's report of a hyphen it takes for a soft one
 
 
@@ -142,8 +146,8 @@ def _line(textpage: pdfium.PdfTextPage, first: int,
     current: list[tuple[str, float, float, float, float]] = []
     spaces = []
     for char in [*chars, (" ", 0.0, 0.0, 0.0, 0.0)]:
-        if char[0] in _SPACES:
-            if char[3] > char[1]:
+        if char[0] in _SPACES or char[0] == _FIGURE_SPACE:
+            if char[0] in _SPACES and char[3] > char[1]:
                 spaces.append(char[3] - char[1])
             if current and {c[0] for c in current} == {"\u00a0"}:  # PDFium's word of its own
                 if words:
@@ -282,11 +286,17 @@ def _inline_blanks(line: Line, page: Page, left: float, right: float) -> list[Bo
                         for word in line.words)]  # an underline is under words
 
 
-def _edge(run: list[Line]) -> float:
+def _end(line: Line, page: Page) -> float:
+    """Where the line ends: its last word, or a blank after it ("the order of ____")."""
+    return max([line.right] + [blank.right for blank in
+                               _inline_blanks(line, page, line.left, page.width)])
+
+
+def _edge(run: list[Line], page: Page) -> float:
     """Where the run's lines end when justified: where most of them end (a line broken early
     does not, nor the last)."""
-    return statistics.median(line.right for line in run[:-1]) if len(run) > 2 else max(
-        line.right for line in run)
+    ends = [_end(line, page) for line in run]
+    return statistics.median(ends[:-1]) if len(run) > 2 else max(ends)
 
 
 # The checks ------------------------------------------------------------------------------
@@ -300,7 +310,7 @@ def lines_broken_early(pages: list[Page]) -> list[str]:
         for run in paragraphs(page):
             if len(run) < 2 or _in_table(run[0], page):
                 continue
-            edge = _edge(run)
+            edge = _edge(run, page)
             for line, following in zip(run, run[1:]):
                 blanks = _inline_blanks(line, page, line.left, edge)
                 room = edge - (line.left + line.natural_width()
@@ -321,7 +331,7 @@ def stretched_short_lines(pages: list[Page]) -> list[str]:
     found = []
     for page in pages:
         for run in paragraphs(page):
-            edge = _edge(run)
+            edge = _edge(run, page)
             for line in run[:-1]:
                 gaps = [b.box.left - a.box.right for a, b in zip(line.words, line.words[1:])]
                 if (1 <= len(gaps) <= 2 and line.right >= edge - 1
@@ -363,6 +373,22 @@ def text_outside_cells(pages: list[Page]) -> list[str]:
                         found.append(f"page {page.number}: {word.text!r} runs over a cell's "
                                      f"border at x={middle:.0f}")
                         break
+    return found
+
+
+def text_past_the_margin(pages: list[Page]) -> list[str]:
+    """Words that begin in the text area and end past its right edge (the house style's
+    one-inch margins): a line drawn wider than it was measured. What stands wholly in the
+    margin (a signature page's identifier) is placed there."""
+    found = []
+    for page in pages:
+        edge = page.width - _MARGIN
+        for line in page.lines:
+            for word in line.words:
+                if word.box.left < edge < word.box.right - _PAST_THE_MARGIN:
+                    found.append(f"{page.label(line)} runs {word.box.right - edge:.1f}pt "
+                                 f"past the margin")
+                    break
     return found
 
 

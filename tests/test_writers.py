@@ -310,9 +310,9 @@ def test_docx_inline_formatting_is_run_formatting(word: Document) -> None:
     assert ("$14.50", True, False, False) in formatted
     assert ("provided", False, True, False) in formatted
     assert ("however", True, True, False) in formatted
-    # A blank in running text is an underlined stretch of no-break spaces; a line to sign
+    # A blank in running text is an underlined stretch of figure spaces; a line to sign
     # in a signature block is a tab to the underline leader of its style's tab stop.
-    blanks = [run for run in runs if run.text and set(run.text) == {"\u00a0"}]
+    blanks = [run for run in runs if run.text and set(run.text) == {"\u2007"}]
     assert len(blanks) == 1 and all(run.underline for run in blanks)
     (stop,) = word.styles["Signature"].paragraph_format.tab_stops  # all Signature styles'
     assert stop.leader == WD_TAB_LEADER.LINES and stop.position == Inches(6.5)

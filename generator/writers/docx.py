@@ -68,9 +68,10 @@ _NUMBER = ("span", "num")  # a clause's number: Word's list numbering shows it
 _XREF = ("a", "xref")  # a reference: REF fields to the clauses' bookmarks
 _RIGHT = ("span", "right")  # the flush-right part of a <p class="spread">
 _BLANK = ("span", "blank")
-# A blank line to fill in by hand: underlined no-break spaces, about two inches wide,
-# which Word neither collapses nor breaks.
-_BLANK_TEXT = "\u00a0" * 48
+# A blank line to fill in by hand, two inches wide: underlined figure spaces, which do not
+# break, collapse or stretch. No-break spaces would do in Word, but LibreOffice lets them
+# hang past a line's end like trailing spaces, and the blank vanishes there.
+_BLANK_TEXT = "\u2007" * 24
 _COLLAPSIBLE = re.compile(r"[ \t\n\r\f]+")  # HTML's white space; a no-break space is not
 
 
