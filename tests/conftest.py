@@ -202,12 +202,26 @@ def bundled_texts(bundled: Bundled) -> Callable[[Path], dict[tuple[str, str], st
 
 
 @pytest.fixture(scope="session")
-def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
-    """Converts Word files to PDF with LibreOffice, all of one call in one soffice run
-    (which updates fields as it lays the documents out); one profile for the session."""
+def libreoffice_profile(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The session's LibreOffice user profile, made by a first run, its Basic library holding
+    tests/fixtures/settle.xba."""
     if shutil.which("soffice") is None:
         pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
     profile = tmp_path_factory.mktemp("libreoffice-profile")
+    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
+                    "--terminate_after_init"], capture_output=True, timeout=300, check=True)
+    # The module replaces the empty one of the profile's own Standard library.
+    shutil.copyfile(Path(__file__).parent / "fixtures" / "settle.xba",
+                    profile / "user" / "basic" / "Standard" / "Module1.xba")
+    return profile
+
+
+@pytest.fixture(scope="session")
+def libreoffice(libreoffice_profile: Path, tmp_path_factory: pytest.TempPathFactory
+                ) -> Callable[[dict[str, bytes]], dict[str, bytes]]:
+    """Converts Word files to PDF with LibreOffice, all of one call in one soffice run
+    (which updates fields as it lays the documents out)."""
+    profile = libreoffice_profile
 
     def convert(files: dict[str, bytes]) -> dict[str, bytes]:
         folder = tmp_path_factory.mktemp("converted")
@@ -221,6 +235,28 @@ def libreoffice(tmp_path_factory: pytest.TempPathFactory) -> Callable[[dict[str,
                 (folder / Path(name).with_suffix(".pdf").name).read_bytes() for name in files}
 
     return convert
+
+
+@pytest.fixture(scope="session")
+def settle_in_libreoffice(libreoffice_profile: Path, tmp_path_factory: pytest.TempPathFactory
+                          ) -> Callable[[dict[str, tuple[str, bytes, str]]], dict[str, bytes]]:
+    """Word files with every tracked change accepted or rejected by LibreOffice's own Accept
+    All / Reject All: `{name: (how, docx, format)}`, how "accept" or "reject", format "pdf"
+    or "txt" (UTF-8), to `{name: the result}`; all of one call in one soffice run."""
+    def settle(jobs: dict[str, tuple[str, bytes, str]]) -> dict[str, bytes]:
+        folder = tmp_path_factory.mktemp("settled")
+        lines = []
+        for name, (how, data, format) in jobs.items():
+            (folder / f"{name}.docx").write_bytes(data)
+            lines.append(f"{how}|{folder / name}.docx|{folder / name}.{format}|{format}")
+        (folder / "jobs.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        subprocess.run(["soffice", f"-env:UserInstallation={libreoffice_profile.as_uri()}",
+                        "--headless", f'macro:///Standard.Module1.Process("{folder / "jobs.txt"}")'],
+                       capture_output=True, timeout=600, check=True)
+        return {name: (folder / f"{name}.{format}").read_bytes()
+                for name, (_, _, format) in jobs.items()}
+
+    return settle
 
 
 @pytest.fixture(scope="session")

@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
 
 import docx
 import pypdfium2
@@ -53,47 +51,11 @@ def in_libreoffice(redlines, libreoffice) -> dict[str, bytes]:
     return {name.removesuffix(".pdf"): pdf for name, pdf in libreoffice(files).items()}
 
 
-_SETTLE = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
-<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1"
- script:language="StarBasic">
-Sub Settle
-  Dim args(0) As New com.sun.star.beans.PropertyValue
-  args(0).Name = &quot;Hidden&quot;
-  args(0).Value = True
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(Environ(&quot;SETTLE_IN&quot;)), &quot;_blank&quot;, 0, args())
-  helper = createUnoService(&quot;com.sun.star.frame.DispatchHelper&quot;)
-  helper.executeDispatch(doc.CurrentController.Frame, &quot;.uno:&quot; &amp; Environ(&quot;SETTLE_HOW&quot;), &quot;&quot;, 0, Array())
-  Dim pdf(0) As New com.sun.star.beans.PropertyValue
-  pdf(0).Name = &quot;FilterName&quot;
-  pdf(0).Value = &quot;writer_pdf_Export&quot;
-  doc.storeToURL(ConvertToURL(Environ(&quot;SETTLE_OUT&quot;)), pdf())
-  doc.close(True)
-End Sub
-</script:module>
-"""
-
-
 @pytest.fixture(scope="module")
-def rejected_in_libreoffice(redlines, tmp_path_factory) -> dict[str, bytes]:
-    """The inserted signature page's Word redline after LibreOffice's own Reject All
-    (a Basic macro in a profile of this module's), as a PDF."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
-    folder = tmp_path_factory.mktemp("settled")
-    profile = folder / "profile"
-    # A first run makes the profile, whose Standard library then takes the macro.
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--terminate_after_init"], capture_output=True, timeout=300, check=False)
-    (profile / "user/basic/Standard/Module1.xba").write_text(_SETTLE, encoding="utf-8")
-    source, out = folder / "added.docx", folder / "added-rejected.pdf"
-    source.write_bytes(redlines["added"]["docx"])
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "vnd.sun.star.script:Standard.Module1.Settle?language=Basic&location=application"],
-                   capture_output=True, timeout=300, check=True,
-                   env={"PATH": "/usr/bin:/bin", "HOME": str(folder), "SETTLE_IN": str(source),
-                        "SETTLE_HOW": "RejectAllTrackedChanges", "SETTLE_OUT": str(out)})
-    return {"added": out.read_bytes()}
+def rejected_in_libreoffice(redlines, settle_in_libreoffice) -> dict[str, bytes]:
+    """The inserted signature page's Word redline after LibreOffice's own Reject All, as a
+    PDF."""
+    return settle_in_libreoffice({"added": ("reject", redlines["added"]["docx"], "pdf")})
 
 
 # --- Looking at pages. ---

@@ -10,7 +10,6 @@ import hashlib
 import io
 import re
 import shutil
-import subprocess
 import zipfile
 from pathlib import Path
 
@@ -97,45 +96,6 @@ def ours(deal) -> dict[str, bytes]:
 
 # --- LibreOffice: every tracked change accepted, or rejected, then the text. ---
 
-_MACRO = """<?xml version="1.0" encoding="UTF-8"?>
-<!DOCTYPE script:module PUBLIC "-//OpenOffice.org//DTD OfficeDocument 1.0//EN" "module.dtd">
-<script:module xmlns:script="http://openoffice.org/2000/script" script:name="Module1" script:language="StarBasic">
-Sub Process(listFile As String)
-  Dim n As Integer, ln As String
-  n = FreeFile
-  Open listFile For Input As #n
-  Do While Not EOF(n)
-    Line Input #n, ln
-    One(Split(ln, "|"))
-  Loop
-  Close #n
-End Sub
-
-Sub One(parts)
-  Dim args(0) As New com.sun.star.beans.PropertyValue
-  args(0).Name = "Hidden"
-  args(0).Value = True
-  Dim doc As Object
-  doc = StarDesktop.loadComponentFromURL(ConvertToURL(parts(1)), "_blank", 0, args())
-  Dim helper As Object
-  helper = createUnoService("com.sun.star.frame.DispatchHelper")
-  If parts(0) = "accept" Then
-    helper.executeDispatch(doc.CurrentController.Frame, ".uno:AcceptAllTrackedChanges", "", 0, Array())
-  Else
-    helper.executeDispatch(doc.CurrentController.Frame, ".uno:RejectAllTrackedChanges", "", 0, Array())
-  End If
-  Dim out(1) As New com.sun.star.beans.PropertyValue
-  out(0).Name = "FilterName"
-  out(0).Value = "Text (encoded)"
-  out(1).Name = "FilterOptions"
-  out(1).Value = "UTF8,LF"
-  doc.storeToURL(ConvertToURL(parts(2)), out())
-  doc.close(True)
-End Sub
-</script:module>
-"""
-
-
 # Clauses that appear and go, in a draft whose lawyer added a paragraph and moved one.
 _KEPT = "The Borrower shall pay interest on the principal at eight percent per annum."
 _PRICED = "The Lender may convert the principal at {} per share of Common Stock."
@@ -170,34 +130,19 @@ def clauses() -> tuple[bytes, Merged]:
 
 
 @pytest.fixture(scope="module")
-def through_libreoffice(tmp_path_factory, regenerated, ours, deal, clauses
+def through_libreoffice(settle_in_libreoffice, regenerated, ours, deal, clauses
                         ) -> dict[tuple[str, str], str]:
     """The text LibreOffice shows of each file, every tracked change accepted ("accept") or
     rejected ("reject"): the regenerated drafts, the lawyers' drafts, and the new terms'
     documents with the lawyers' edits; one soffice run."""
-    if shutil.which("soffice") is None:
-        pytest.skip("LibreOffice is not installed (Debian: libreoffice-writer-nogui)")
-    folder = tmp_path_factory.mktemp("libreoffice")
-    profile = folder / "profile"
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    "--terminate_after_init"], capture_output=True, timeout=300, check=True)
-    # The macro goes where LibreOffice keeps the profile's own Basic library.
-    (profile / "user/basic/Standard/Module1.xba").write_text(_MACRO, encoding="utf-8")
     files = {**{f"regenerated-{name}": data for name, (_, data) in regenerated.items()},
              **{f"lawyers-{name}": (deal / "drafts" / name / "draft.docx").read_bytes()
                 for name in regenerated},
              **{f"expected-{name}": data for name, data in ours.items()},
              "lawyers-clauses": clauses[0], "regenerated-clauses": clauses[1].data}
-    jobs = []
-    for name, data in files.items():
-        (folder / f"{name}.docx").write_bytes(data)
-        for mode in ("accept", "reject"):
-            jobs.append(f"{mode}|{folder / name}.docx|{folder / name}.{mode}.txt")
-    (folder / "jobs.txt").write_text("\n".join(jobs) + "\n", encoding="utf-8")
-    subprocess.run(["soffice", f"-env:UserInstallation={profile.as_uri()}", "--headless",
-                    f'macro:///Standard.Module1.Process("{folder / "jobs.txt"}")'],
-                   capture_output=True, timeout=600, check=True)
-    return {(name, mode): (folder / f"{name}.{mode}.txt").read_text(encoding="utf-8")
+    texts = settle_in_libreoffice({f"{name}.{mode}": (mode, data, "txt")
+                                   for name, data in files.items() for mode in ("accept", "reject")})
+    return {(name, mode): texts[f"{name}.{mode}"].decode("utf-8")
             for name in files for mode in ("accept", "reject")}
 
 
