@@ -84,15 +84,17 @@ def _closing_book(prepared, documents, pdfs, scans) -> None:
     closing = deal.closings[0]
     every = executions(track(signings(deal, documents), documents, []), documents)
     outside = as_pdf(closing, 0, read_outside(closing, 0, prepared.source), prepared.source)
+    # The returned pages as `dealdocs signed` records them, identified before: the book's
+    # time is the swap and the assembly.
+    returned = {document.name: {
+        anchor: image_pdf([scans[(document.name, index)]])
+        for (anchor, _), index in zip(identifiers(document.html).items(),
+                                      [i for i, page_id in enumerate(
+                                          identify_pages(pdfs[document.name]))
+                                       if page_id is not None])}
+        for document in documents if in_closing(document, closing)}
     wall, cpu = time.perf_counter(), time.process_time()
-    executed = {}
-    for document in (document for document in documents if in_closing(document, closing)):
-        signed = {anchor: image_pdf([scans[(document.name, index)]])
-                  for (anchor, _), index in zip(identifiers(document.html).items(),
-                                                [i for i, page_id in enumerate(
-                                                    identify_pages(pdfs[document.name]))
-                                                 if page_id is not None])}
-        executed[document.name] = swap_pages(pdfs[document.name], signed)
+    executed = {name: swap_pages(pdfs[name], signed) for name, signed in returned.items()}
     book = closing_book(deal, closing, documents, executed, outside, every)
     wall, cpu = time.perf_counter() - wall, time.process_time() - cpu
     print(f"\nthe {closing.name}'s closing book ({len(executed)} documents, every signature "
