@@ -48,8 +48,8 @@ _SPACES = re.compile(
     r"|(?<![\w.,])\$?\d[\d,.:]*(\s+)(?=(?:shares|days|Trading|Business|months|years|a\.m\.|p\.m\.)\b)")
 _HYPHENS = re.compile(
     # "B-1", "B1-01", "I-Warrant", "I-WARRANT SHARES": a label of one or two capitals
-    # (and digits) joined by a hyphen to what follows.
-    r"(?<![\w-])[A-Z]{1,2}\d*(-)(?=[0-9A-Z])")
+    # (and digits) joined by a hyphen to what follows; "e-mail": one letter is no line's end.
+    r"(?<![\w-])(?:[A-Z]{1,2}\d*(?=-[0-9A-Z])|[a-z](?=-[a-z]))(-)")
 _BLOCKS = ("p", "h1", "h2", "th", "td")
 
 
