@@ -56,6 +56,11 @@ class Node:
         return bool(self.path) and isinstance(self.path[-1], int)
 
     @property
+    def placeholder(self) -> bool:
+        """Whether the value is still the starter's FILL IN, which no control shows."""
+        return (self.value or "").startswith(PLACEHOLDER)
+
+    @property
     def has_errors(self) -> bool:
         return any(finding.severity.value == "error" for finding in self.findings)
 
@@ -199,7 +204,7 @@ def _field(node: Node, schema: dict, named: str, context: _Context) -> Node:
                         for choice in schema["enum"]]
     elif schema.get("type") == "boolean" and value in ("true", "false"):
         node.control = "checkbox"
-    elif schema.get("format") == "date" and _is_date(value):
+    elif schema.get("format") == "date" and (_is_date(value) or node.placeholder):
         node.control = "date"
     elif schema.get("kind") in interview.FORMATS:
         node.control, node.format = "figure", interview.FORMATS[schema["kind"]]

@@ -131,11 +131,15 @@ def _binder_parts(sheet: TermSheet) -> list[tuple[str, str]]:
 
 
 def _typed(form_data: FormData) -> dict[PathKey, str]:
-    """The values of the form's fields, by path (a checkbox's last value: its own)."""
+    """The values of the form's fields, by path: of a control that stands in front of the
+    value it cannot show (a hidden input before it), the last value given, else the value
+    (an unticked checkbox leaves "false"; a date left empty, the starter's FILL IN)."""
     changes: dict[PathKey, str] = {}
     for key, value in form_data.multi_items():
         if key.startswith("v:") and isinstance(value, str):
-            changes[parse_path(key[2:])] = value
+            path = parse_path(key[2:])
+            if value or path not in changes:
+                changes[path] = value
     return changes
 
 

@@ -151,8 +151,9 @@
     post(stored, "draft");
   } else if (stored) {
     for (const [name, value] of stored.edits) {
+      // A control with a hidden input in front of it (a checkbox, an empty date) is the one.
       const el = form.elements[name] instanceof RadioNodeList
-        ? [...form.elements[name]].find((e) => e.type === "checkbox") : form.elements[name];
+        ? [...form.elements[name]].find((e) => e.type !== "hidden") : form.elements[name];
       if (!el) continue;
       if (el.type === "checkbox") el.checked = value === "true"; else el.value = value;
     }
