@@ -240,6 +240,17 @@ def test_the_list_marks_the_steps_with_findings_as_they_change(desk, sheet, page
     page.wait_for_function(f"!document.querySelector('{CLOSINGS_ERROR}').hidden")
     assert flag(page, "at-closings") == [" (to correct)"]
     assert shown_steps(page) == ["at-schedule_a"], "a finding elsewhere opens nothing by itself"
+    shot(page, "steps-finding-elsewhere-1280")
+    # Beside the change, the finding it brought about links to where it stands.
+    goto = page.locator('.caused[data-for="schedule_a[0].principal.third"] a.goto',
+                        has_text="Aggregate principal")
+    assert goto.inner_text() == "Go to “Closings › Closing 1 › Notes › Aggregate principal”"
+    goto.click()
+    assert shown_steps(page) == ["at-closings"]
+    assert page.evaluate("document.activeElement.name") == (
+        "v:closings[0].notes.aggregate_principal")
+    page.go_back()
+    assert shown_steps(page) == ["at-schedule_a"]
     page.fill(field("schedule_a[0].principal.third"), "3,333,333")
     page.wait_for_function(f"document.querySelector('{CLOSINGS_ERROR}').hidden")
     assert flag(page, "at-closings") == [" (to check)"]

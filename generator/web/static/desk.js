@@ -25,11 +25,22 @@
     }
     return found;
   }
+  // A link to where the finding stands, which may be another step of the interview.
+  function goTo(finding) {
+    const box = finding.closest(".findings");
+    const place = box.closest("[data-where]");
+    if (!place) return "";
+    const link = document.createElement("a");
+    link.className = "goto";
+    link.href = "#at-" + box.dataset.for;
+    link.textContent = `Go to “${place.dataset.where}”`;
+    return link.outerHTML;
+  }
   function showCaused(now) {
     for (const box of form.querySelectorAll(".caused")) {
       const keys = [...(caused.get(box.dataset.for) || [])].filter((key) => now.has(key));
       const html = keys.length ? "<p class=\"because\">Since this change:</p>" +
-        keys.map((key) => now.get(key).outerHTML).join("") : "";
+        keys.map((key) => now.get(key).outerHTML + goTo(now.get(key))).join("") : "";
       if (box.innerHTML !== html) box.innerHTML = html;
     }
   }
@@ -122,7 +133,10 @@
     if (!step) return null;
     show(step);
     if (target !== step || how === "control") bring(target);
-    else if (how === "heading") heading(step).focus();
+    else if (how === "heading") {
+      step.scrollIntoView({block: "start"});
+      heading(step).focus({preventScroll: true});
+    }
     return step;
   }
   function flag() {
