@@ -41,6 +41,12 @@ _LENDER = "sign-lender-"
 _BLOCKS = "//div[contains(concat(' ', normalize-space(@class), ' '), ' signature-block ')]"
 
 
+def party_names(deal: Deal) -> dict[str, str]:
+    """Each party's name by its id: the company's and each lender's legal name."""
+    return {COMPANY: deal.company.legal_name,
+            **{lender.id: lender.legal_name for lender in deal.lenders}}
+
+
 def party_of(anchor: str) -> str | None:
     """`company` or the lender's id from a signature block's id (`sign-company`,
     `sign-lender-<id>`); None for a block that names no signer (a conversion notice's,

@@ -65,6 +65,13 @@ def field(name: str) -> str:
     return f'[name="v:{name}"]:not([type=hidden])'
 
 
+def reveal(page, name: str) -> None:
+    """Open the step of the interview that holds the field or list `name`, as a link to it
+    does (the interview shows one step at a time)."""
+    page.evaluate("name => { location.hash = 'at-' + name; }", name)
+    page.locator(f'[id="at-{name}"]').wait_for()
+
+
 def added_lines(before: str, after: str) -> list[str]:
     """The lines `after` has that `before` has not, every other line unchanged in place."""
     diff = list(difflib.ndiff(before.splitlines(keepends=True), after.splitlines(keepends=True)))
@@ -101,7 +108,9 @@ def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(desk, sheet
     assert "Dollars" in page.inner_text('[id="u-closings[0].notes.aggregate_principal"]')
 
     date.fill("2006-05-01")
+    reveal(page, "closings[0].trigger")
     trigger.select_option("event_date")
+    reveal(page, "counsel.represents")
     counsel.select_option("omicron")
     save(page)
     written = sheet.read_text(encoding="utf-8")
@@ -118,6 +127,7 @@ def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(desk, sheet
 def test_adding_a_lender_then_cancelling_leaves_the_file_untouched(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "lenders")
     page.click('button[value="add:lenders"]')
     page.wait_for_selector(field("lenders[6].id"))
     assert "nothing is saved until you press Save" in page.inner_text("#draft-state")
@@ -133,6 +143,7 @@ def test_adding_a_lender_then_cancelling_leaves_the_file_untouched(desk, sheet, 
 def test_adding_a_lender_and_saving_writes_it_once_and_nothing_else(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "lenders")
     page.click('button[value="add:lenders"]')
     page.fill(field("lenders[6].id"), "northwind")
     page.fill(field("lenders[6].legal_name"), "Northwind Partners LP")
@@ -147,6 +158,7 @@ def test_adding_a_lender_and_saving_writes_it_once_and_nothing_else(desk, sheet,
 def test_an_optional_section_is_offered_and_added_after_everything_written(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "more")
     page.click('button[value="section:signatures_return_to"]')
     page.wait_for_selector(field("signatures_return_to.email"))
     assert sheet.read_text(encoding="utf-8") == ORIGINAL  # a draft
@@ -163,6 +175,7 @@ def test_an_optional_section_is_offered_and_added_after_everything_written(desk,
 def test_a_save_with_errors_asks_first(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "schedule_a[0].principal.third")
     page.fill(field("schedule_a[0].principal.third"), "4,333,333")
     page.click("#save")
     asking = page.locator("#asking")
@@ -184,6 +197,7 @@ def test_a_save_with_errors_asks_first(desk, sheet, page):
 def test_a_reload_keeps_an_unsaved_edit(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "company.notice_attention")
     page.fill(field("company.notice_attention"), "General Counsel")
     page.wait_for_function("sessionStorage.length > 0")
     page.reload()
@@ -196,6 +210,7 @@ def test_a_reload_keeps_an_unsaved_edit(desk, sheet, page):
 def test_a_stale_tab_offers_the_typed_value_back(desk, sheet, page):
     address, _ = desk
     open_deal(page, address)
+    reveal(page, "company.state")
     page.fill(field("company.state"), "Delaware")
     sheet.write_text(ORIGINAL.replace("entity_kind: corporation", "entity_kind: company", 1),
                      encoding="utf-8")
@@ -225,11 +240,13 @@ def test_a_new_deal_from_the_home_page_validates_once_filled_in(desk, page):
         control = page.locator(field(name))
         if control.evaluate("el => el.tagName") == "SELECT":
             continue  # a reference: chosen once the lender exists (below)
+        reveal(page, name)
         control.fill(value)
     page.click("#save")
     page.click("#save-anyway")
     page.locator("p.notice", has_text="Saved").wait_for()
     for name in ("schedule_a[0].lender", "counsel.represents"):
+        reveal(page, name)
         page.select_option(field(name), "first-fund")
     page.click("#save")
     page.locator(".notice.good", has_text="Saved").wait_for()
@@ -290,6 +307,7 @@ def test_the_closing_checklist_follows_the_documents_and_exports(desk, sheet, pa
     with zipfile.ZipFile(io.BytesIO(zipped.body())) as build:
         assert "note-third-rockmore.html" in build.namelist()
     open_deal(page, address)
+    reveal(page, "schedule_a[0].principal.third")
     page.fill(field("schedule_a[0].principal.third"), "3,333,334")
     save(page)
     page.goto(checklist)

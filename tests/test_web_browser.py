@@ -52,11 +52,12 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     page.goto(address)
     shot(page, "deals")
     page.click(f"a[href=\"/deals/{SHEET}\"]")  # listed by its title
+    page.click('.steps a[href="#at-schedule_a"]')  # the interview's step
     page.wait_for_selector(PRINCIPAL)
 
     page.fill(PRINCIPAL, "4,333,333")
     finding = page.locator(AGGREGATE_FINDINGS + " .finding.error")
-    finding.wait_for()
+    finding.wait_for(state="attached")  # in the Closings step
     assert "adds up to $20,999,999" in finding.inner_text()
     beside = page.locator('.caused[data-for="schedule_a[0].principal.third"] .finding.error',
                           has_text="adds up to $20,999,999")
@@ -64,9 +65,11 @@ def test_edit_a_principal_see_the_finding_correct_save_build_and_download(desk, 
     assert "$4,333,333" in page.locator("#schedule-a").inner_text()
     page.locator(PRINCIPAL).evaluate("field => field.scrollIntoView({block: 'center'})")
     shot(page, "finding-beside-the-change")
+    page.click('.steps a[href="#at-closings"]')
     page.locator(AGGREGATE_FINDINGS).evaluate("box => box.scrollIntoView({block: 'center'})")
     shot(page, "finding")
 
+    page.click('.steps a[href="#at-schedule_a"]')
     page.fill(PRINCIPAL, "3,333,334")
     finding.wait_for(state="detached")
     assert beside.count() == 0

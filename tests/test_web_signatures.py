@@ -71,7 +71,8 @@ def test_upload_track_execute_and_download_from_the_desk(desk) -> None:
     page = client.post(f"/deals/{SHEET}/signatures/executed",
                        data={"csrf": csrf(page.text), "signing": "third"})
     assert page.status_code == 409 and "Nothing written" in page.text
-    assert "note-third-rockmore: waiting for" in page.text
+    assert ("Senior Convertible Note No. B1-01 (Rockmore Investment Master Fund, Ltd): waiting "
+            "for Zoltek Companies, Inc." in page.text)
 
     page = client.post(f"/deals/{SHEET}/signatures/executed",
                        data={"csrf": csrf(page.text), "signing": "amendment-signing"})

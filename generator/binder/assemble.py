@@ -22,7 +22,7 @@ from ..deal import Deal
 from ..errors import BinderError
 from ..findings import Finding, Severity
 from ..model import Closing
-from ..signings import COMPANY, Signer
+from ..signings import COMPANY, Signer, party_names
 from . import pages
 from .contents import Entry, Part, single_spaced
 
@@ -86,11 +86,6 @@ def destination(document: str, name: str) -> str:
     """The binder's name for a document's named destination: `note-third-omicron/adjustments`,
     `amendment-1/sign-lender-rockmore` (`document` as contents.Entry has it)."""
     return f"{document}/{name}"
-
-
-def party_names(deal: Deal) -> dict[str, str]:
-    return {COMPANY: deal.company.legal_name,
-            **{lender.id: lender.legal_name for lender in deal.lenders}}
 
 
 def _reader(source: Source) -> PdfReader:

@@ -14,9 +14,9 @@ from pypdf import PdfReader, PdfWriter
 from ..deal import Deal
 from ..errors import BinderError
 from ..findings import Finding, Severity
-from ..signings import COMPANY, Signing, SignaturePage
+from ..signings import COMPANY, Signing, SignaturePage, party_names
 from . import pages
-from .assemble import party_names, pdf_bytes
+from .assemble import pdf_bytes
 from .manifest import packet_file
 
 

@@ -21,7 +21,7 @@ from ..deal import Deal
 from ..errors import DealdocsError
 from ..signing.log import SignatureLog
 from ..signing.tracker import RECEIVED, Row, track
-from ..signings import signings
+from ..signings import party_names, signings
 from .desk import Desk
 from .routes import _page, _prepared, _sheet
 
@@ -43,8 +43,7 @@ def checklist(deal: Deal, closing_id: str, desk: Desk, sheet_path) -> list[Item]
     made: dict[str, list] = {}
     for entry in desk.manifest(deal.deal.id):
         made.setdefault(entry.document, []).append(entry)
-    names = {"company": deal.company.legal_name,
-             **{lender.id: lender.legal_name for lender in deal.lenders}}
+    names = party_names(deal)
     items = []
     for document in documents:
         mine = [row for row in rows if row.document == document.name]

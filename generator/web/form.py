@@ -9,7 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Annotated
+from typing import Annotated, NamedTuple
 
 import yaml
 from pydantic import BaseModel, PydanticUserError, TypeAdapter
@@ -22,6 +22,17 @@ from ..model import TermSheet
 from ..starter import PLACEHOLDER
 from . import interview
 from .source import SourceEditError, keyed
+
+
+class Choice(NamedTuple):
+    """An option of a select."""
+
+    value: str
+    text: str
+    """What it reads."""
+    item: str = ""
+    """The item of the term sheet whose id it is (`lenders[2]`): the form's script follows
+    what is typed there."""
 
 
 @dataclass
@@ -37,8 +48,8 @@ class Node:
     findings: list[Finding] = field(default_factory=list)
     control: str = "text"
     """text, date, checkbox, select or figure (text with its format shown)."""
-    options: list[tuple[str, str]] = field(default_factory=list)
-    """A select's choices: (value, what it reads)."""
+    options: list[Choice] = field(default_factory=list)
+    """A select's choices."""
     format: str = ""
     """How a figure is written: "Dollars, e.g. 1,000,000"."""
     item: str = ""
@@ -56,8 +67,20 @@ class Node:
         return bool(self.path) and isinstance(self.path[-1], int)
 
     @property
+    def placeholder(self) -> bool:
+        """Whether the value is still the starter's FILL IN, which no control shows."""
+        return (self.value or "").startswith(PLACEHOLDER)
+
+    @property
     def has_errors(self) -> bool:
         return any(finding.severity.value == "error" for finding in self.findings)
+
+    @property
+    def worst(self) -> str:
+        """"error" or "warning", the worst finding of this node and those below it, or ""."""
+        found = {finding.severity.value for finding in self.findings} | {
+            child.worst for child in self.children}
+        return next((severity for severity in ("error", "warning") if severity in found), "")
 
 
 def form(text: str, findings: list[Finding]) -> list[Node]:
@@ -115,24 +138,26 @@ def _index(node: Node, by_name: dict[str, Node]) -> None:
 class _Context:
     root: dict
     """The model's JSON Schema, whose $defs the references name."""
-    choices: dict[str, list[tuple[str, str]]]
+    choices: dict[str, list[Choice]]
     """The ids the term sheet declares, by the list that declares them, each with its name."""
 
 
-def _choices(root: yaml.MappingNode) -> dict[str, list[tuple[str, str]]]:
+def _choices(root: yaml.MappingNode) -> dict[str, list[Choice]]:
     """The lenders', closings' and agreements' ids as written, each with the name a person
     knows it by; the signers of an outside document are the company and the lenders."""
-    found: dict[str, list[tuple[str, str]]] = {}
+    found: dict[str, list[Choice]] = {}
     for key, value in keyed(root):
         if key.value in ("lenders", "closings", "agreements") and isinstance(
                 value, yaml.SequenceNode):
-            found[key.value] = [_named(item) for item in value.value
+            found[key.value] = [Choice(*_named(item), format_path((key.value, index)))
+                                for index, item in enumerate(value.value)
                                 if isinstance(item, yaml.MappingNode)]
-    found["signers"] = [("company", "the company"), *found.get("lenders", [])]
+    found["signers"] = [Choice("company", "the company"), *found.get("lenders", [])]
     return found
 
 
 def _named(item: yaml.MappingNode) -> tuple[str, str]:
+    # desk.js names an item as this does, from the values typed.
     values = {key.value: value.value for key, value in keyed(item)
               if isinstance(value, yaml.ScalarNode)}
     ident = values.get("id", "")
@@ -162,7 +187,7 @@ def _node(yaml_node: yaml.Node, path: PathKey, label: str, schema: dict, context
                   for key, value in schema.get("properties", {}).items()}
     extra = schema.get("additionalProperties") or next(
         iter(schema.get("patternProperties", {}).values()), None)
-    closings = dict(context.choices.get("closings", []))
+    closings = {choice.value: choice.text for choice in context.choices.get("closings", [])}
     children = []
     for key_node, value_node in keyed(yaml_node):
         key = key_node.value
@@ -195,16 +220,16 @@ def _field(node: Node, schema: dict, named: str, context: _Context) -> Node:
         node.control, node.options = "select", list(context.choices.get(reference, []))
     elif "enum" in schema:
         node.control = "select"
-        node.options = [(choice, interview.CHOICES.get(choice, choice))
+        node.options = [Choice(choice, interview.CHOICES.get(choice, choice))
                         for choice in schema["enum"]]
     elif schema.get("type") == "boolean" and value in ("true", "false"):
         node.control = "checkbox"
-    elif schema.get("format") == "date" and _is_date(value):
+    elif schema.get("format") == "date" and (_is_date(value) or node.placeholder):
         node.control = "date"
     elif schema.get("kind") in interview.FORMATS:
         node.control, node.format = "figure", interview.FORMATS[schema["kind"]]
-    if node.control == "select" and value not in {choice for choice, _ in node.options}:
-        node.options.insert(0, (value, f"{value} (not one of these)" if value else "choose"))
+    if node.control == "select" and value not in {choice.value for choice in node.options}:
+        node.options.insert(0, Choice(value, f"{value} (not one of these)" if value else "choose"))
     return node
 
 

@@ -173,6 +173,13 @@ FLAGS = {
 }
 """The command line's options, as the desk's forms name them."""
 
+REWORDED = {
+    "still the starter's placeholder": "must be given",
+    "replace it with this deal's value": "give this deal's value",
+}
+"""What the checks say of the file's text, as the form shows it (a date still to be given
+is an empty date, not a placeholder)."""
+
 _CODE = re.compile(r"`([^`]*)`")
 _FLAG = re.compile(r"--[a-z][a-z-]*")
 _ELSEWHERE = re.compile(r"\s*\([^()]*(?:CSV|command line|column)[^()]*\)")
@@ -213,6 +220,8 @@ def plain(text: str) -> str:
         if not re.fullmatch(r"[a-z_.]+", code):
             return code
         return "“" + label(code.rsplit(".", 1)[-1]) + "”"
+    for said, reworded in REWORDED.items():
+        text = text.replace(said, reworded)
     text = _ELSEWHERE.sub("", _CODE.sub(words, text))
     return _FLAG.sub(lambda match: "“" + FLAGS.get(match.group(0), match.group(0)) + "”"
                      if match.group(0) in FLAGS else match.group(0), text)

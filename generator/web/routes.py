@@ -9,7 +9,7 @@ import os
 import re
 import tempfile
 import zipfile
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Mapping
 from html import escape as html_escape
 from pathlib import Path
 
@@ -98,14 +98,17 @@ def edit(request: Request) -> Response:
     sheet = _sheet(request)
     saved = request.query_params.get("saved")
     return _editor(request, sheet, sheet.text, sheet.sha256, _desk(request).check(sheet),
-                   saved=int(saved) if saved and saved.isdigit() else None)
+                   saved=int(saved) if saved and saved.isdigit() else None,
+                   step=_step(request.query_params))
 
 
 def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Checked,
             status: int = 200, message: str = "", saved: int | None = None,
-            draft: str = "", focus: str = "", asking: bool = False) -> HTMLResponse:
+            draft: str = "", focus: str = "", asking: bool = False,
+            step: str = "") -> HTMLResponse:
     """The interview of `text`: the file's, or a draft (`draft` says what was done to it)
-    not yet saved over `sha256`, the file the form was first made from."""
+    not yet saved over `sha256`, the file the form was first made from; at the `step` it
+    was posted from."""
     desk = _desk(request)
     prepared = checked.prepared
     deal = prepared.deal if prepared else None
@@ -117,7 +120,7 @@ def _editor(request: Request, sheet: Sheet, text: str, sha256: str, checked: Che
                  kinds=KIND_NAMES,
                  files=desk.manifest(deal_id) if deal_id else [],
                  message=in_words(message, sections), saved=saved, draft=draft,
-                 focus=focus, asking=asking, missing=missing_sections(text),
+                 focus=focus, asking=asking, step=step, missing=missing_sections(text),
                  change_files=desk.part_files(deal_id, CHANGES) if deal_id else [],
                  binders=[(part, heading, desk.part_files(deal_id, part))
                           for part, heading in _binder_parts(prepared.sheet)] if deal_id else [])
@@ -130,12 +133,23 @@ def _binder_parts(sheet: TermSheet) -> list[tuple[str, str]]:
             *((closing.id, f"Binder: {closing.name}") for closing in sheet.closings)]
 
 
+def _step(asked: Mapping[str, object]) -> str:
+    """The step of the interview the form was posted from (`at-lenders`), if it names one:
+    the page the post returns, or redirects to, opens it."""
+    step = str(asked.get("step", ""))
+    return step if re.fullmatch(r"at-[a-z_]+", step) else ""
+
+
 def _typed(form_data: FormData) -> dict[PathKey, str]:
-    """The values of the form's fields, by path (a checkbox's last value: its own)."""
+    """The values of the form's fields, by path: of a control that stands in front of the
+    value it cannot show (a hidden input before it), the last value given, else the value
+    (an unticked checkbox leaves "false"; a date left empty, the starter's FILL IN)."""
     changes: dict[PathKey, str] = {}
     for key, value in form_data.multi_items():
         if key.startswith("v:") and isinstance(value, str):
-            changes[parse_path(key[2:])] = value
+            path = parse_path(key[2:])
+            if value or path not in changes:
+                changes[path] = value
     return changes
 
 
@@ -185,32 +199,34 @@ def _save(request: Request, form_data: FormData) -> Response:
     loaded = str(form_data.get("sha256", ""))
     desk = _desk(request)
     base = _base(sheet, form_data)
+    step = _step(form_data)
     try:
         text, focus = _edited(base, form_data)
     except SourceEditError as exc:
         return _editor(request, sheet, base, loaded, desk.check(sheet, base), 400, str(exc),
-                       draft="Not saved.")
+                       draft="Not saved.", step=step)
     action = str(form_data.get("action", "save"))
     operation = str(form_data.get("op", ""))
     checked = desk.check(sheet, text)
     if operation or action == "draft":
         done = _DONE.get(operation.partition(":")[0], "Your edits are kept")
-        return _editor(request, sheet, text, loaded, checked, focus=focus,
+        return _editor(request, sheet, text, loaded, checked, focus=focus, step=step,
                        draft=f"{done}; nothing is saved until you press Save.")
     if loaded != sheet.sha256:
         return _conflict(request, sheet, base, form_data)
     if checked.errors and action != "save-anyway":
-        return _editor(request, sheet, text, loaded, checked, asking=True,
+        return _editor(request, sheet, text, loaded, checked, asking=True, step=step,
                        draft="Not saved yet: the terms have errors.")
     try:
         desk.save(sheet, text, loaded)
     except TermSheetError as exc:
-        return _editor(request, sheet, text, loaded, checked, 400, str(exc), draft="Not saved.")
+        return _editor(request, sheet, text, loaded, checked, 400, str(exc), draft="Not saved.",
+                       step=step)
     except Conflict:
         return _conflict(request, sheet, base, form_data)
     changed = _changed(sheet.text, text)
     return RedirectResponse(request.app.url_path_for("edit", sheet=sheet.name)
-                            + f"?saved={changed}", 303)
+                            + f"?saved={changed}" + (f"&step={step}" if step else ""), 303)
 
 
 _DONE = {"add": "Added", "remove": "Removed", "up": "Moved up", "down": "Moved down",

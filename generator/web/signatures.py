@@ -18,6 +18,7 @@ from ..signing.executed import EXECUTED
 from ..signing.returned import MAX_BYTES, ReturnedFileError
 from ..signing.session import Executed, Recorded, record_returned, tracking, write_executed
 from ..signing.tracker import RECEIVED
+from ..signings import party_names
 from .desk import Sheet
 from .routes import _desk, _page, _prepared, _sheet, part_download
 from .security import checked_form
@@ -105,8 +106,10 @@ def _signatures(request: Request, sheet: Sheet, *, recorded: Recorded | None = N
         findings = [*findings, *exc.findings]
     except (DealdocsError, LogError) as exc:
         message = message or str(exc)
+    # People and documents by name, as the checklist names them: ids stay in the CLI.
     return _page(request, "signatures.html", status, sheet=sheet, deal=deal,
-                 signings=signings,
+                 signings=signings, names=party_names(deal),
+                 titles={row.document: row.title for row in rows},
                  groups=[(signing, [row for row in rows if row.signing == signing.id])
                          for signing in signings],
                  received=sum(row.status == RECEIVED for row in rows), total=len(rows),

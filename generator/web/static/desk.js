@@ -25,11 +25,22 @@
     }
     return found;
   }
+  // A link to where the finding stands, which may be another step of the interview.
+  function goTo(finding) {
+    const box = finding.closest(".findings");
+    const place = box.closest("[data-where]");
+    if (!place) return "";
+    const link = document.createElement("a");
+    link.className = "goto";
+    link.href = "#at-" + box.dataset.for;
+    link.textContent = `Go to “${place.dataset.where}”`;
+    return link.outerHTML;
+  }
   function showCaused(now) {
     for (const box of form.querySelectorAll(".caused")) {
       const keys = [...(caused.get(box.dataset.for) || [])].filter((key) => now.has(key));
       const html = keys.length ? "<p class=\"because\">Since this change:</p>" +
-        keys.map((key) => now.get(key).outerHTML).join("") : "";
+        keys.map((key) => now.get(key).outerHTML + goTo(now.get(key))).join("") : "";
       if (box.innerHTML !== html) box.innerHTML = html;
     }
   }
@@ -73,7 +84,121 @@
     showCaused(now);
     markInvalid();
     form.dataset.checked = String(mine);
+    form.dispatchEvent(new Event("checked"));
   }
+})();
+
+// The interview one step (section) at a time: the list of steps says which is shown
+// (aria-current) and which hold findings; Back and Next move between them, the focus to the
+// step's heading. The step is in the address (#at-lenders) and posted with the form, so a
+// reload, a save, Cancel edits and the browser's Back keep it; a link to a field, or the
+// field the server brings into view after an Add or a Move, opens the step that holds it.
+(function steps() {
+  const form = document.querySelector("form[data-check]");
+  const list = document.querySelector("ol.steps");
+  if (!form || !list) return;
+  const all = [...form.querySelectorAll("section.step")];
+  if (!all.length) return;
+  const cancel = document.getElementById("cancel");
+  const reload = cancel && cancel.getAttribute("href");
+  const links = new Map([...list.querySelectorAll("a")].map((link) => [link.hash.slice(1), link]));
+  function stepOf(target) {
+    return target && target.closest("section.step");
+  }
+  function show(step) {
+    for (const each of all) each.hidden = each !== step;
+    for (const [id, link] of links) {
+      if (id === step.id) link.setAttribute("aria-current", "step");
+      else link.removeAttribute("aria-current");
+    }
+    form.elements.step.value = step.id;
+    // Not a fragment: from the page a post returned, that would not load the page again.
+    if (cancel) cancel.setAttribute("href", reload + "?step=" + step.id);
+  }
+  function heading(step) {
+    return step.querySelector(".step-heading");
+  }
+  function bring(target) {
+    // A field, or the first control of a group (an item added: its first value).
+    const control = target.matches("input, select, button") ? target
+      : target.querySelector("input:not([type=hidden]), select, button.add");
+    target.scrollIntoView({block: "center"});
+    if (control) control.focus({preventScroll: true});
+  }
+  // `how` a step is shown: its heading focused (moving between steps), its first control
+  // (the server's focus), or as the browser scrolls to it (a reload). A field is brought to.
+  function open(id, how) {
+    const target = document.getElementById(id);
+    const step = stepOf(target);
+    if (!step) return null;
+    show(step);
+    if (target !== step || how === "control") bring(target);
+    else if (how === "heading") {
+      step.scrollIntoView({block: "start"});
+      heading(step).focus({preventScroll: true});
+    }
+    return step;
+  }
+  function flag() {
+    for (const step of all) {
+      const link = links.get(step.id);
+      if (!link) continue;
+      const worst = step.querySelector(".findings .finding.error") ? "error"
+        : step.querySelector(".findings .finding.warning") ? "warning" : "";
+      for (const mark of link.querySelectorAll("[data-flag]")) {
+        mark.hidden = mark.dataset.flag !== worst;
+      }
+    }
+  }
+  const hashed = () => decodeURIComponent(location.hash.slice(1));
+  for (const buttons of form.querySelectorAll(".step-buttons")) buttons.hidden = false;
+  form.addEventListener("click", (event) => {
+    const go = event.target.closest("[data-go]");
+    if (!go) return;
+    history.pushState(null, "", "#" + go.dataset.go);
+    open(go.dataset.go, "heading");
+  });
+  window.addEventListener("hashchange", () => open(hashed(), "heading"));
+  form.addEventListener("checked", flag);
+  // The page a post returns (or redirects to) has the step posted, which a reload posts
+  // again; its address is left as it is, as Chrome drops the focus when it changes on load.
+  const opened = (form.dataset.focus && open(form.dataset.focus, "control")) || open(hashed())
+    || (form.dataset.step && open(form.dataset.step));
+  if (!opened) show(all[0]);
+})();
+
+// Reference choices follow the ids typed: a select of lenders (or closings, agreements)
+// offers each as the form has it now, named as the server names it (form.py `_named`), and
+// a choice follows its item's id when it is renamed.
+(function references() {
+  const form = document.querySelector("form[data-check]");
+  if (!form) return;
+  const items = new Set([...form.querySelectorAll("option[data-item]")]
+    .map((option) => option.dataset.item));
+  function typed(item, key) {
+    const el = form.elements[`v:${item}.${key}`];
+    return el ? el.value : "";
+  }
+  function follow() {
+    for (const option of form.querySelectorAll("option[data-item]")) {
+      const id = typed(option.dataset.item, "id");
+      const name = typed(option.dataset.item, "legal_name") || typed(option.dataset.item, "name")
+        || typed(option.dataset.item, "title");
+      option.value = id;
+      option.textContent = name && name !== id ? `${name} (${id})` : id;
+    }
+    // A value that was not one of the list's ids takes the item that now has it.
+    for (const select of form.querySelectorAll("select")) {
+      const chosen = select.options[select.selectedIndex];
+      if (!chosen || chosen.dataset.item || !chosen.value) continue;
+      const listed = [...select.options].find((o) => o.dataset.item && o.value === chosen.value);
+      if (listed) { listed.selected = true; chosen.remove(); }
+    }
+  }
+  form.addEventListener("input", (event) => {
+    const item = event.target === form ? null : /^v:(.*)\.[^.]+$/.exec(event.target.name || "");
+    if (event.target === form || (item && items.has(item[1]))) follow();
+  });
 })();
 
 // Edits are a draft until saved: leaving the page asks first; the typed values are kept in
@@ -124,6 +249,7 @@
     add("csrf", form.elements.csrf.value);
     add("sha256", stored.sha256);
     add("draft", stored.draft);
+    add("step", form.elements.step.value);
     add("action", action);
     for (const [name, value] of stored.edits) add(name, value);
     document.body.appendChild(out);
@@ -150,25 +276,22 @@
   } else if (stored && stored.draft !== form.elements.draft.value) {
     post(stored, "draft");
   } else if (stored) {
-    for (const [name, value] of stored.edits) {
-      const el = form.elements[name] instanceof RadioNodeList
-        ? [...form.elements[name]].find((e) => e.type === "checkbox") : form.elements[name];
-      if (!el) continue;
-      if (el.type === "checkbox") el.checked = value === "true"; else el.value = value;
-    }
+    const restore = (choices) => {
+      for (const [name, value] of stored.edits) {
+        // A control with a hidden input in front of it (a checkbox, an empty date) is the one.
+        const el = form.elements[name] instanceof RadioNodeList
+          ? [...form.elements[name]].find((e) => e.type !== "hidden") : form.elements[name];
+        if (!el || (el.tagName === "SELECT") !== choices) continue;
+        if (el.type === "checkbox") el.checked = value === "true"; else el.value = value;
+      }
+    };
+    restore(false);
+    form.dispatchEvent(new Event("input"));  // the choices follow the ids restored
+    restore(true);
     remember();
     if (stored.edits.length) {
       form.dispatchEvent(new Event("input"));
       state.textContent = "Your unsaved edits were kept: Save writes them, Cancel edits drops them.";
-    }
-  }
-  if (form.dataset.focus) {
-    const target = document.getElementById(form.dataset.focus);
-    if (target) {
-      target.scrollIntoView({block: "center"});
-      const first = target.matches("input, select, button") ? target
-        : target.querySelector("input:not([type=hidden]), select, button.add");
-      if (first) first.focus({preventScroll: true});
     }
   }
 })();
