@@ -99,3 +99,20 @@ def test_a_form_without_the_pages_token_records_nothing(desk) -> None:
                           files=[("files", ("returned.pdf", returned, "application/pdf"))])
     assert refused.status_code == 403
     assert "0 of 19" in client.get(f"/deals/{SHEET}/signatures").text
+
+
+def test_pages_it_cannot_count_are_named_as_people_know_them(desk) -> None:
+    """Pages signed before the terms changed: the desk names the document and the party
+    (the command line names them by id, as its files are named)."""
+    client, out = desk
+    sheet = out.parent / "term_sheets" / SHEET
+    text = sheet.read_text(encoding="utf-8")
+    sheet.write_text(text.replace('  exhibit: "4.2"\n', '  exhibit: "4.3"\n', 1), encoding="utf-8")
+    returned = signature_pages((out / DEAL / "amendment-1.pdf").read_bytes())
+    page = client.get(f"/deals/{SHEET}/signatures")
+    page = client.post(f"/deals/{SHEET}/signatures/returned", data={"csrf": csrf(page.text)},
+                       files=[("files", ("returned.pdf", returned, "application/pdf"))])
+    assert ("signed an earlier version of Amendment No. 1 to Loan and Warrant Agreement and "
+            "Registration Rights Agreement: re-sign page 1 (Zoltek Companies, Inc.)"
+            in page.text.replace("&#39;", "'"))
+    assert "amendment-1:" not in page.text and "(company)" not in page.text

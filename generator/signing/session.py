@@ -9,7 +9,7 @@ a page).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -20,7 +20,7 @@ from ..deal import Deal
 from ..model import Closing
 from ..pageid import identifiers
 from ..pipeline import Prepared
-from ..signings import SIGNED_KINDS, Signing, signings
+from ..signings import SIGNED_KINDS, Signing, party_names, signings
 from ..writers import RenderedDocument
 from .executed import EXECUTED, Execution, executions, swap_pages
 from .log import SignatureLog
@@ -74,17 +74,23 @@ class Recorded:
 
 
 def record_returned(term_sheet: Path, prepared: Prepared, returned: Iterable[tuple[Path, bytes]],
-                    log: str | None, folder: Path, waiting: Waiting) -> Recorded:
+                    log: str | None, folder: Path, waiting: Waiting,
+                    named: Mapping[str, str] | None = None) -> Recorded:
     """Identify each page of the returned files, record this deal's signature pages in its
     signature log and keep a one-page copy of each in OUT/<deal id>/signed/, in one
     transaction. ReturnedFileError (from reading `returned`) before anything is recorded if a
-    file is not a usable PDF."""
+    file is not a usable PDF. The problems name documents and parties by their ids (the
+    command line's, as its files are named), or as `named` names them (`names`)."""
     deal = prepared.deal
     assert deal is not None
     current = {(page_id.document, page_id.signer, page_id.page): page_id.version
                for document in signed_documents(deal)
                for page_id in identifiers(document.html).values()}
     sorting = sort_pages(returned, deal.deal.id, current)
+
+    def name(ident: str) -> str:
+        return (named or {}).get(ident, ident)
+
     with opened_log(term_sheet, prepared, log, folder, create=True, check=False) as book:
         assert book is not None
         result = Recorded(str(book.location), folder / deal.deal.id / SIGNED)
@@ -103,14 +109,21 @@ def record_returned(term_sheet: Path, prepared: Prepared, returned: Iterable[tup
                     "unreadable)") for page in sorting.unidentified),
         *(_unusable(page, f"a page of another deal ({page.page_id.deal})")
           for page in sorting.foreign if page.page_id is not None),
-        *(_unusable(page, f"{page.page_id.document} has no signature page "
-                    f"{page.page_id.page} for {page.page_id.signer} now")
+        *(_unusable(page, f"{name(page.page_id.document)} has no signature page "
+                    f"{page.page_id.page} for {name(page.page_id.signer)} now")
           for page in sorting.unknown if page.page_id is not None),
         *(f"{kept.receipt.source_file} page {kept.receipt.source_page}: signed an earlier "
-          f"version of {kept.receipt.page_id.document}: re-sign page "
-          f"{kept.receipt.page_id.page} ({kept.receipt.page_id.signer})"
+          f"version of {name(kept.receipt.page_id.document)}: re-sign page "
+          f"{kept.receipt.page_id.page} ({name(kept.receipt.page_id.signer)})"
           for kept in sorting.kept if not kept.current)]
     return result
+
+
+def names(deal: Deal) -> dict[str, str]:
+    """Each signed document's title and each party's name, by id: how a person reading the
+    problems of `record_returned` knows them."""
+    return {**{document.name: document.title for document in signed_documents(deal)},
+            **party_names(deal)}
 
 
 def _unusable(page: ReturnedPage, why: str) -> str:
