@@ -13,6 +13,7 @@ from ..deal import Deal
 from ..model import Closing
 from ..rendering import environment
 from ..signings import Signing, SignaturePage
+from ..typesetting import typeset
 from ..writers import WRITERS, RenderedDocument
 
 LINK_BASE = "https://dealdocs.invalid/page/"
@@ -84,7 +85,7 @@ def _document(deal: Deal, part: str, name: str, title: str,
               **context: Any) -> RenderedDocument:
     """`part`: the deal folder's part the pages go into (a closing's id, or the amendment's
     signing's)."""
-    html = environment(deal.forms).get_template(f"binder/{name}.html.j2").render(
-        **deal.context(), document_title=title, **context)
+    html = typeset(environment(deal.forms).get_template(f"binder/{name}.html.j2").render(
+        **deal.context(), document_title=title, **context))
     return RenderedDocument(f"{part}-{name}", title, html, deal.deal.date,
                             f"{deal.deal.id}/{part}/{name}", f"binder-{name}", deal.forms)
