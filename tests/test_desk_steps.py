@@ -381,3 +381,34 @@ def test_each_step_fits_the_width_has_unique_names_and_no_serious_axe_violation(
             shot(page, f"steps-{step}-{width}")
     finally:
         context.close()
+
+
+@needs_chromium
+def test_on_a_phone_the_list_of_steps_folds_into_the_line_that_says_where_you_are(
+        desk, sheet, browser):
+    address, _ = desk
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{address}/deals/{SHEET}")
+        page.wait_for_selector("section.step .step-buttons:visible")
+        toggle = page.locator(".steps-toggle")
+        count = page.locator(".steps a").count()
+        # The bundled deal's $1 residue is a finding of the Closings step.
+        assert toggle.inner_text().startswith(f"Step 1 of {count}: The amendment (1 with findings)")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("ol.steps").is_visible()
+        shot(page, "steps-folded-390")
+        # The step's first fields on the first screen (the list unfolded takes ten lines).
+        assert page.locator("#heading-deal").bounding_box()["y"] < 500
+        page.locator("section.step:visible button.next").click()
+        assert toggle.inner_text().startswith(f"Step 2 of {count}: The company")
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.click('.steps a[href="#at-lenders"]')
+        assert shown_steps(page) == ["at-lenders"] and not page.locator("ol.steps").is_visible()
+        assert toggle.inner_text().startswith(f"Step 6 of {count}: Lenders")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert not toggle.is_visible() and page.locator("ol.steps").is_visible()
+    finally:
+        context.close()
