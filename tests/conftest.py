@@ -6,7 +6,7 @@ import os
 import pickle
 import shutil
 import subprocess
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 
@@ -302,3 +302,35 @@ def browser():
                                               headless=True)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def page(browser):
+    """A tab of the session's browser, 1280 px wide, that keeps downloads and answers yes
+    when a page asks "leave the page?" (pytest-playwright's name for it)."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    tab.set_default_timeout(30_000)
+    tab.on("dialog", lambda dialog: dialog.accept())
+    yield tab
+    context.close()
+
+
+@pytest.fixture(scope="session")
+def interview_desk(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, Path]]:
+    """The desk of the interview's browser tests, over a folder of its own, served on a
+    free port: its address and the folder."""
+    from tests.helpers import served_desk
+    root = tmp_path_factory.mktemp("interview")
+    sheets = root / "term_sheets"
+    sheets.mkdir()
+    with served_desk(sheets, root / "output") as address:
+        yield address, sheets
+
+
+@pytest.fixture
+def interview_sheet(interview_desk: tuple[str, Path]) -> Path:
+    """The bundled term sheet, as written, in the interview desk's folder, for each test."""
+    path = interview_desk[1] / AMENDMENT_1.name
+    path.write_text(AMENDMENT_1.read_text(encoding="utf-8"), encoding="utf-8")
+    return path

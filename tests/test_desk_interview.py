@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 
 from generator.starter import placeholders
-from tests.helpers import AMENDMENT_1, served_desk
+from tests.helpers import AMENDMENT_1
 
 ARTIFACTS = Path(__file__).parent.parent / "tmp" / "artifacts"
 SHEET = AMENDMENT_1.name
@@ -25,35 +25,6 @@ WIDTHS = (390, 1280)
 
 pytestmark = pytest.mark.skipif(shutil.which("chromium") is None,
                                 reason="needs Debian's chromium (make test installs it)")
-
-
-@pytest.fixture(scope="session")
-def desk(tmp_path_factory):
-    """A desk of its own over a copy of the bundled deal, served on a free port."""
-    root = tmp_path_factory.mktemp("interview")
-    sheets = root / "term_sheets"
-    sheets.mkdir()
-    with served_desk(sheets, root / "output") as address:
-        yield address, sheets
-
-
-@pytest.fixture
-def sheet(desk) -> Path:
-    """The bundled term sheet, as written, for each test."""
-    _, sheets = desk
-    path = sheets / SHEET
-    path.write_text(ORIGINAL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
-    page = context.new_page()
-    page.set_default_timeout(30_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" when asked
-    yield page
-    context.close()
 
 
 def shot(page, name: str) -> None:
@@ -93,8 +64,9 @@ def open_deal(page, address: str) -> None:
     page.wait_for_selector("#terms")
 
 
-def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(desk, sheet, page):
-    address, _ = desk
+def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     date, trigger, counsel = (page.locator(field(name)) for name in (
         "deal.date", "closings[0].trigger", "counsel.represents"))
@@ -113,7 +85,7 @@ def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(desk, sheet
     reveal(page, "counsel.represents")
     counsel.select_option("omicron")
     save(page)
-    written = sheet.read_text(encoding="utf-8")
+    written = interview_sheet.read_text(encoding="utf-8")
     expected = (ORIGINAL.replace("  date: 2006-04-28", "  date: 2006-05-01", 1)
                 .replace("trigger: exchange_approval", "trigger: event_date", 1))
     represents = ORIGINAL.index("represents: ", ORIGINAL.index("\ncounsel:"))
@@ -124,56 +96,59 @@ def test_a_date_a_choice_and_a_lender_edited_with_their_own_controls(desk, sheet
     shot(page, "interview-saved")
 
 
-def test_adding_a_lender_then_cancelling_leaves_the_file_untouched(desk, sheet, page):
-    address, _ = desk
+def test_adding_a_lender_then_cancelling_leaves_the_file_untouched(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "lenders")
     page.click('button[value="add:lenders"]')
     page.wait_for_selector(field("lenders[6].id"))
     assert "nothing is saved until you press Save" in page.inner_text("#draft-state")
     assert page.evaluate("document.activeElement.name") == "v:lenders[6].id"  # brought to it
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL
     shot(page, "interview-draft")
     page.click("#cancel")
     page.wait_for_selector(field("lenders[5].id"))
     assert page.locator(field("lenders[6].id")).count() == 0
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL
 
 
-def test_adding_a_lender_and_saving_writes_it_once_and_nothing_else(desk, sheet, page):
-    address, _ = desk
+def test_adding_a_lender_and_saving_writes_it_once_and_nothing_else(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "lenders")
     page.click('button[value="add:lenders"]')
     page.fill(field("lenders[6].id"), "northwind")
     page.fill(field("lenders[6].legal_name"), "Northwind Partners LP")
     save(page)  # with errors, if it has any (a lender without a Schedule A row)
-    written = sheet.read_text(encoding="utf-8")
+    written = interview_sheet.read_text(encoding="utf-8")
     assert added_lines(ORIGINAL, written) == ["  - id: northwind\n",
                                               "    legal_name: Northwind Partners LP\n"]
     heading = "# Section 1: the February Notes are converted"
     assert ORIGINAL.count(heading) == written.count(heading) == 1
 
 
-def test_an_optional_section_is_offered_and_added_after_everything_written(desk, sheet, page):
-    address, _ = desk
+def test_an_optional_section_is_offered_and_added_after_everything_written(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "more")
     page.click('button[value="section:signatures_return_to"]')
     page.wait_for_selector(field("signatures_return_to.email"))
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL  # a draft
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL  # a draft
     page.fill(field("signatures_return_to.name"), "Example Counsel LLP")
     page.fill(field("signatures_return_to.email"), "closing@counsel.example")
     save(page)
-    written = sheet.read_text(encoding="utf-8")
+    written = interview_sheet.read_text(encoding="utf-8")
     # Quoted as the placeholders they replace were written: the file's own style.
     assert written == ORIGINAL + ('\nsignatures_return_to:\n  name: "Example Counsel LLP"\n'
                                   '  email: "closing@counsel.example"\n')
     assert page.locator('button[value="section:signatures_return_to"]').count() == 0
 
 
-def test_a_save_with_errors_asks_first(desk, sheet, page):
-    address, _ = desk
+def test_a_save_with_errors_asks_first(interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "schedule_a[0].principal.third")
     page.fill(field("schedule_a[0].principal.third"), "4,333,333")
@@ -182,7 +157,7 @@ def test_a_save_with_errors_asks_first(desk, sheet, page):
     asking.wait_for()
     assert "error" in asking.inner_text()
     assert page.locator("p.notice", has_text="Saved").count() == 0
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL
     invalid = page.locator('[aria-invalid="true"]').first
     described = invalid.get_attribute("aria-describedby").split()
     assert any(page.locator(f'[id="{ident}"] .finding.error').count() for ident in described)
@@ -191,11 +166,11 @@ def test_a_save_with_errors_asks_first(desk, sheet, page):
     notice = page.locator("p.notice", has_text="Saved")
     notice.wait_for()
     assert "error" in notice.inner_text() and "good" not in notice.get_attribute("class")
-    assert "third: 4,333,333" in sheet.read_text(encoding="utf-8")
+    assert "third: 4,333,333" in interview_sheet.read_text(encoding="utf-8")
 
 
-def test_a_reload_keeps_an_unsaved_edit(desk, sheet, page):
-    address, _ = desk
+def test_a_reload_keeps_an_unsaved_edit(interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "company.notice_attention")
     page.fill(field("company.notice_attention"), "General Counsel")
@@ -204,16 +179,16 @@ def test_a_reload_keeps_an_unsaved_edit(desk, sheet, page):
     page.wait_for_selector("#terms")
     assert page.input_value(field("company.notice_attention")) == "General Counsel"
     assert "kept" in page.inner_text("#draft-state")
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL
 
 
-def test_a_stale_tab_offers_the_typed_value_back(desk, sheet, page):
-    address, _ = desk
+def test_a_stale_tab_offers_the_typed_value_back(interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     open_deal(page, address)
     reveal(page, "company.state")
     page.fill(field("company.state"), "Delaware")
-    sheet.write_text(ORIGINAL.replace("entity_kind: corporation", "entity_kind: company", 1),
-                     encoding="utf-8")
+    interview_sheet.write_text(
+        ORIGINAL.replace("entity_kind: corporation", "entity_kind: company", 1), encoding="utf-8")
     page.click("#save")
     typed = page.locator("#typed")
     typed.wait_for()
@@ -223,11 +198,11 @@ def test_a_stale_tab_offers_the_typed_value_back(desk, sheet, page):
     page.wait_for_selector("#terms")
     assert page.input_value(field("company.state")) == "Delaware"
     assert page.input_value(field("company.entity_kind")) == "company"
-    assert "entity_kind: company" in sheet.read_text(encoding="utf-8")
+    assert "entity_kind: company" in interview_sheet.read_text(encoding="utf-8")
 
 
-def test_a_new_deal_from_the_home_page_validates_once_filled_in(desk, page):
-    address, sheets = desk
+def test_a_new_deal_from_the_home_page_validates_once_filled_in(interview_desk, page):
+    address, sheets = interview_desk
     page.goto(address)
     page.fill("#deal-id", "acme-2026")
     page.click("#new-deal")
@@ -288,8 +263,9 @@ def filled_in(data: dict) -> dict[str, str]:
     return values
 
 
-def test_the_closing_checklist_follows_the_documents_and_exports(desk, sheet, page):
-    address, _ = desk
+def test_the_closing_checklist_follows_the_documents_and_exports(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     checklist = f"{address}/deals/{SHEET}/checklist/third"
     rockmore = page.locator("#checklist tr", has_text="No. B1-01")
     page.goto(checklist)
@@ -336,9 +312,9 @@ PAGES = (("deals", "/"), ("interview", f"/deals/{SHEET}"),
 
 
 @pytest.fixture(scope="module")
-def every_page(desk, browser):
+def every_page(interview_desk, browser):
     """The address of every kind of page the desk has, the build's once it has finished."""
-    address, sheets = desk
+    address, sheets = interview_desk
     (sheets / SHEET).write_text(ORIGINAL, encoding="utf-8")
     context = browser.new_context()
     page = context.new_page()

@@ -1,7 +1,7 @@
 """The deal desk's interview as steps (issue 23): one section at a time with JavaScript, all
 of them without; reference choices that follow the ids typed; a new deal's dates as date
 inputs from the start; and the Signatures page naming people, not ids. The browser tests
-use Debian's Chromium (Playwright) over a desk of their own, started once for the module."""
+use Debian's Chromium (Playwright) over the session's interview desk (conftest)."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ import yaml
 from starlette.testclient import TestClient
 
 from generator.web.app import create_app
-from tests.helpers import AMENDMENT_1, served_desk
+from tests.helpers import AMENDMENT_1
 
 SHEET = AMENDMENT_1.name
 ORIGINAL = AMENDMENT_1.read_text(encoding="utf-8")
@@ -119,34 +119,6 @@ def test_a_date_given_replaces_its_fill_in_and_no_other_byte(client, new_deal):
 # --- In the browser ---------------------------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def desk(tmp_path_factory):
-    """A desk of its own over a copy of the bundled deal, served on a free port."""
-    root = tmp_path_factory.mktemp("steps")
-    sheets = root / "term_sheets"
-    sheets.mkdir()
-    with served_desk(sheets, root / "output") as address:
-        yield address, sheets
-
-
-@pytest.fixture
-def sheet(desk) -> Path:
-    _, sheets = desk
-    path = sheets / SHEET
-    path.write_text(ORIGINAL, encoding="utf-8")
-    return path
-
-
-@pytest.fixture
-def page(browser):
-    context = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = context.new_page()
-    page.set_default_timeout(15_000)
-    page.on("dialog", lambda dialog: dialog.accept())  # "leave the page?" when asked
-    yield page
-    context.close()
-
-
 def field(name: str) -> str:
     return f'[name="v:{name}"]:not([type=hidden])'
 
@@ -174,8 +146,8 @@ def shot(page, name: str) -> None:
 
 @needs_chromium
 def test_one_step_at_a_time_back_and_next_move_the_focus_and_the_address_keeps_it(
-        desk, sheet, page):
-    address, _ = desk
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     page.goto(f"{address}/deals/{SHEET}")
     page.wait_for_selector("section.step .step-buttons:visible")
     assert shown_steps(page) == ["at-deal"] and current(page) == ["#at-deal"]
@@ -210,8 +182,8 @@ def test_one_step_at_a_time_back_and_next_move_the_focus_and_the_address_keeps_i
 
 
 @needs_chromium
-def test_save_and_the_kept_draft_stay_on_the_step(desk, sheet, page):
-    address, _ = desk
+def test_save_and_the_kept_draft_stay_on_the_step(interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     page.goto(f"{address}/deals/{SHEET}#at-company")
     page.fill(field("company.notice_attention"), "General Counsel")
     page.wait_for_function("sessionStorage.length > 0")
@@ -222,7 +194,7 @@ def test_save_and_the_kept_draft_stay_on_the_step(desk, sheet, page):
     page.click("#save")  # in the bar above every step
     page.locator("p.notice", has_text="Saved").wait_for()
     assert shown_steps(page) == ["at-company"] and page.url.endswith("?saved=1&step=at-company")
-    assert sheet.read_text(encoding="utf-8") == ORIGINAL.replace(
+    assert interview_sheet.read_text(encoding="utf-8") == ORIGINAL.replace(
         "notice_attention: Chief Financial Officer", "notice_attention: General Counsel", 1)
 
 
@@ -230,8 +202,9 @@ CLOSINGS_ERROR = '.steps a[href="#at-closings"] .flag[data-flag=error]'
 
 
 @needs_chromium
-def test_the_list_marks_the_steps_with_findings_as_they_change(desk, sheet, page):
-    address, _ = desk
+def test_the_list_marks_the_steps_with_findings_as_they_change(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     page.goto(f"{address}/deals/{SHEET}#at-schedule_a")
     page.wait_for_selector("section.step .step-buttons:visible")
     assert flag(page, "at-closings") == [" (to check)"]  # the bundled deal's $1 residue
@@ -257,8 +230,8 @@ def test_the_list_marks_the_steps_with_findings_as_they_change(desk, sheet, page
 
 
 @needs_chromium
-def test_every_step_shows_without_javascript(desk, sheet, browser):
-    address, _ = desk
+def test_every_step_shows_without_javascript(interview_desk, interview_sheet, browser):
+    address, _ = interview_desk
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     try:
@@ -277,8 +250,9 @@ def shown_steps_without_script(page) -> list[str]:
 
 
 @needs_chromium
-def test_renamed_and_new_ids_are_offered_at_once_and_the_choices_follow(desk, sheet, page):
-    address, _ = desk
+def test_renamed_and_new_ids_are_offered_at_once_and_the_choices_follow(
+        interview_desk, interview_sheet, page):
+    address, _ = interview_desk
     page.goto(f"{address}/deals/{SHEET}#at-lenders")
     page.wait_for_selector("section.step .step-buttons:visible")
     lender_selects = ("schedule_a[1].lender", "assignments[0].from", "counsel.represents",
@@ -316,14 +290,14 @@ def test_renamed_and_new_ids_are_offered_at_once_and_the_choices_follow(desk, sh
     if page.locator("#save-anyway").count():
         page.click("#save-anyway")  # a lender without a Schedule A row
     page.locator("p.notice", has_text="Saved").wait_for()
-    written = sheet.read_text(encoding="utf-8")
+    written = interview_sheet.read_text(encoding="utf-8")
     assert re.findall(r"\b(?:id|lender|from|to|represents): (omicron\S*|northwind)", written) == [
         "omicron-trust", "northwind", "omicron-trust", "omicron-trust", "northwind"]
 
 
 @needs_chromium
-def test_a_new_deals_lender_is_offered_as_soon_as_its_id_is_typed(desk, page):
-    address, sheets = desk
+def test_a_new_deals_lender_is_offered_as_soon_as_its_id_is_typed(interview_desk, page):
+    address, sheets = interview_desk
     page.goto(address)
     page.fill("#deal-id", "steps-2026")
     page.click("#new-deal")
@@ -356,9 +330,9 @@ STEPS_SHOWN = ("deal", "lenders", "schedule_a", "more")
 @needs_chromium
 @pytest.mark.parametrize("width", WIDTHS)
 def test_each_step_fits_the_width_has_unique_names_and_no_serious_axe_violation(
-        desk, sheet, browser, width):
+        interview_desk, interview_sheet, browser, width):
     from axe_playwright_python.sync_playwright import Axe
-    address, _ = desk
+    address, _ = interview_desk
     context = browser.new_context(viewport={"width": width, "height": 900})
     page = context.new_page()
     try:
@@ -379,5 +353,36 @@ def test_each_step_fits_the_width_has_unique_names_and_no_serious_axe_violation(
                           if v["impact"] in ("serious", "critical")]
             assert violations == [], step
             shot(page, f"steps-{step}-{width}")
+    finally:
+        context.close()
+
+
+@needs_chromium
+def test_on_a_phone_the_list_of_steps_folds_into_the_line_that_says_where_you_are(
+        interview_desk, interview_sheet, browser):
+    address, _ = interview_desk
+    context = browser.new_context(viewport={"width": 390, "height": 800})
+    page = context.new_page()
+    try:
+        page.goto(f"{address}/deals/{SHEET}")
+        page.wait_for_selector("section.step .step-buttons:visible")
+        toggle = page.locator(".steps-toggle")
+        count = page.locator(".steps a").count()
+        # The bundled deal's $1 residue is a finding of the Closings step.
+        assert toggle.inner_text().startswith(f"Step 1 of {count}: The amendment (1 with findings)")
+        assert toggle.get_attribute("aria-expanded") == "false"
+        assert not page.locator("ol.steps").is_visible()
+        shot(page, "steps-folded-390")
+        # The step's first fields on the first screen (the list unfolded takes ten lines).
+        assert page.locator("#heading-deal").bounding_box()["y"] < 500
+        page.locator("section.step:visible button.next").click()
+        assert toggle.inner_text().startswith(f"Step 2 of {count}: The company")
+        toggle.click()
+        assert toggle.get_attribute("aria-expanded") == "true"
+        page.click('.steps a[href="#at-lenders"]')
+        assert shown_steps(page) == ["at-lenders"] and not page.locator("ol.steps").is_visible()
+        assert toggle.inner_text().startswith(f"Step 6 of {count}: Lenders")
+        page.set_viewport_size({"width": 1280, "height": 900})
+        assert not toggle.is_visible() and page.locator("ol.steps").is_visible()
     finally:
         context.close()

@@ -102,15 +102,36 @@
   const cancel = document.getElementById("cancel");
   const reload = cancel && cancel.getAttribute("href");
   const links = new Map([...list.querySelectorAll("a")].map((link) => [link.hash.slice(1), link]));
+  // On a phone the list folds into one line, "Step 3 of 20: Where the stock trades", which
+  // opens it (desk.css); choosing a step folds it again.
+  const toggle = list.parentElement.querySelector(".steps-toggle");
+  const order = [...links.keys()];
+  let shown = null;
+  function where() {
+    if (!toggle || !shown) return;
+    const link = links.get(shown.id);
+    const flagged = [...links.values()].filter((each) => each.querySelector(".flag:not([hidden])"));
+    toggle.textContent = `Step ${order.indexOf(shown.id) + 1} of ${order.length}: `
+      + (link ? link.firstChild.textContent : "")
+      + (flagged.length ? ` (${flagged.length} with findings)` : "");
+  }
+  if (toggle) {
+    list.parentElement.classList.add("folding");
+    toggle.addEventListener("click", () => toggle.setAttribute(
+      "aria-expanded", String(toggle.getAttribute("aria-expanded") !== "true")));
+  }
   function stepOf(target) {
     return target && target.closest("section.step");
   }
   function show(step) {
+    shown = step;
     for (const each of all) each.hidden = each !== step;
     for (const [id, link] of links) {
       if (id === step.id) link.setAttribute("aria-current", "step");
       else link.removeAttribute("aria-current");
     }
+    if (toggle) toggle.setAttribute("aria-expanded", "false");
+    where();
     form.elements.step.value = step.id;
     // Not a fragment: from the page a post returned, that would not load the page again.
     if (cancel) cancel.setAttribute("href", reload + "?step=" + step.id);
@@ -149,6 +170,7 @@
         mark.hidden = mark.dataset.flag !== worst;
       }
     }
+    where();
   }
   const hashed = () => decodeURIComponent(location.hash.slice(1));
   for (const buttons of form.querySelectorAll(".step-buttons")) buttons.hidden = false;
