@@ -67,6 +67,7 @@ pagecheck: $(TEST_STAMP)
 
 bench: $(TEST_STAMP)
 	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench_pdf.py
 	$(BIN)/python scripts/bench_conversions.py
 	$(BIN)/python scripts/bench_binder.py
 	$(BIN)/python scripts/bench_changes.py
