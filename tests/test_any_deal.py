@@ -160,6 +160,18 @@ def test_each_rate_index_is_defined_in_its_alphabetical_place(tmp_path, index, t
     assert f"at the rate of {name} for such Interest Period plus 4% per annum" in note
 
 
+def test_term_sofr_is_published_on_chicago_time_whatever_the_deals_deadlines_city(tmp_path):
+    """"Chicago time" in the Term SOFR definition is CME's publication time, not a value of
+    the Halvorsen term sheets typed into the template: a New York deal on Term SOFR keeps its
+    deadlines on New York City time."""
+    text = replace_once(ZOLTEK_1, "index: libor", "index: sofr")
+    note = render_html(text, tmp_path)["note-third-rockmore"]
+    assert "published by CME Group Benchmark Administration Ltd." in note
+    assert note.count("(Chicago time)") == 1
+    assert "approximately 5:00 a.m. (Chicago time) on the day" in note
+    assert note.count("6:30 p.m. (New York City time)") >= 4
+
+
 def test_without_the_shareholder_approval_covenant_section_5b_has_one_subsection(tmp_path):
     text = without(ZOLTEK_1, "  shareholder_approval:\n    deadline: 2006-07-26\n"
                              "    deadline_if_reviewed: 2006-08-25\n"
