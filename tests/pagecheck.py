@@ -25,7 +25,7 @@ from dataclasses import dataclass
 import pypdfium2 as pdfium
 import pypdfium2.raw as raw
 
-from generator.typesetting import label_joins
+from generator.typesetting import LANDSCAPE, PORTRAIT, TEXT_WIDTH, label_joins
 
 # A rule is a drawn line at most this thick and at least this long (a table's border, the
 # line of a blank); thinner and shorter marks are glyph parts and QR-code modules.
@@ -34,7 +34,6 @@ _RULE_LENGTH = 8.0
 # Two lines are one paragraph's when the second baseline is at most this many ems below
 # the first (12-point text at 1.15 is 1.15 em apart; paragraphs add a line's gap).
 _LEADING = 1.4
-_MARGIN = 72.0  # the house style's, every side of every page, in PDF and Word
 _PAST_THE_MARGIN = 0.5  # what a glyph's side bearing may reach past it
 _SPACES = frozenset(" \t")  # what separates words; a no-break space joins them
 _FIGURE_SPACE = "\u2007"  # what the Word writer's inline blank is made of: not a word
@@ -377,12 +376,12 @@ def text_outside_cells(pages: list[Page]) -> list[str]:
 
 
 def text_past_the_margin(pages: list[Page]) -> list[str]:
-    """Words that begin in the text area and end past its right edge (the house style's
-    one-inch margins): a line drawn wider than it was measured. What stands wholly in the
-    margin (a signature page's identifier) is placed there."""
+    """Words that begin in the text area and end past its right edge (the text width of
+    typesetting.TEXT_WIDTH, centred on the page): a line drawn wider than it was measured.
+    What stands wholly in the margin (a signature page's identifier) is placed there."""
     found = []
     for page in pages:
-        edge = page.width - _MARGIN
+        edge = (page.width + TEXT_WIDTH[LANDSCAPE if page.width > page.height else PORTRAIT]) / 2
         for line in page.lines:
             for word in line.words:
                 if word.box.left < edge < word.box.right - _PAST_THE_MARGIN:
