@@ -9,7 +9,7 @@ a page).
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,21 +75,24 @@ class Recorded:
 
 def record_returned(term_sheet: Path, prepared: Prepared, returned: Iterable[tuple[Path, bytes]],
                     log: str | None, folder: Path, waiting: Waiting,
-                    named: Mapping[str, str] | None = None) -> Recorded:
+                    named: bool = False) -> Recorded:
     """Identify each page of the returned files, record this deal's signature pages in its
     signature log and keep a one-page copy of each in OUT/<deal id>/signed/, in one
     transaction. ReturnedFileError (from reading `returned`) before anything is recorded if a
     file is not a usable PDF. The problems name documents and parties by their ids (the
-    command line's, as its files are named), or as `named` names them (`names`)."""
+    command line's, as its files are named), or `named`, by title and name (the desk's)."""
     deal = prepared.deal
     assert deal is not None
+    documents = signed_documents(deal)
     current = {(page_id.document, page_id.signer, page_id.page): page_id.version
-               for document in signed_documents(deal)
+               for document in documents
                for page_id in identifiers(document.html).values()}
     sorting = sort_pages(returned, deal.deal.id, current)
+    names = ({**{document.name: document.title for document in documents}, **party_names(deal)}
+             if named else {})
 
     def name(ident: str) -> str:
-        return (named or {}).get(ident, ident)
+        return names.get(ident, ident)
 
     with opened_log(term_sheet, prepared, log, folder, create=True, check=False) as book:
         assert book is not None
@@ -118,12 +121,6 @@ def record_returned(term_sheet: Path, prepared: Prepared, returned: Iterable[tup
           for kept in sorting.kept if not kept.current)]
     return result
 
-
-def names(deal: Deal) -> dict[str, str]:
-    """Each signed document's title and each party's name, by id: how a person reading the
-    problems of `record_returned` knows them."""
-    return {**{document.name: document.title for document in signed_documents(deal)},
-            **party_names(deal)}
 
 
 def _unusable(page: ReturnedPage, why: str) -> str:

@@ -16,8 +16,7 @@ from starlette.routing import Route
 from ..errors import DealdocsError, LogError, RenderError
 from ..signing.executed import EXECUTED
 from ..signing.returned import MAX_BYTES, ReturnedFileError
-from ..signing.session import (Executed, Recorded, names, record_returned, tracking,
-                               write_executed)
+from ..signing.session import Executed, Recorded, record_returned, tracking, write_executed
 from ..signing.tracker import RECEIVED
 from ..signings import party_names
 from .desk import Sheet
@@ -54,7 +53,7 @@ def _record(request: Request, sheet: Sheet, files: list[tuple[Path, bytes]]) -> 
             if len(data) > MAX_BYTES:
                 raise ReturnedFileError(name, f"larger than {MAX_BYTES >> 20} MiB")
         recorded = record_returned(sheet.path, prepared, files, desk.log, desk.out,
-                                   lambda holder: None, named=names(prepared.deal))
+                                   lambda holder: None, named=True)
     except (DealdocsError, LogError) as exc:
         return _signatures(request, sheet, message=str(exc), status=409)
     return _signatures(request, sheet, recorded=recorded)
